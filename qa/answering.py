@@ -1,0 +1,138 @@
+"""The extractive answerer: the sentences that answer, each cited, or an honest abstention.
+
+From the ranked passages it keeps the best sentence, plus others that score close to it when the
+question asks for several things; a sentence that opens with a pronoun ("He said...") brings the
+sentence before it, which says who. It abstains when the best evidence is weak (see `Abstention`:
+a logistic score of the retrieval features, calibrated on the public sets by `eval/calibrate.py`)
+or when a name in the question occurs nowhere in the articles.
+
+    >>> answer = ExtractiveAnswerer().answer(question, passages, view)
+    >>> answer.text
+    'In response to ..., including Poland, ... [1]'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .citations import Citation, make_citations
+from .index import IndexView
+from .keyword import fold
+from .question import Question, analyse
+from .retrieval import Passage
+
+_NEEDS_ANTECEDENT = re.compile(
+    r"^[\"“‘']?(he|she|they|it|this|that|these|those|his|her|their|its|there|the (minister|president|"
+    r"company|official|agency|group|council|mayor|study|report|move|plan|decision))\b",
+    re.IGNORECASE,
+)
+NOT_IN_ARTICLES = "The articles don't say"
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    closest: list[Citation] = field(default_factory=list)  # shown on abstention, not answering
+    confidence: float = 0.0
+    mode: str = "extractive"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["answer"] = data.pop("text")
+        return data
+
+
+@dataclass(frozen=True)
+class Abstention:
+    """P(answerable) = sigmoid(bias + w . features); abstain below `threshold`."""
+
+    bias: float = -9.0
+    dense: float = 7.0
+    lexical: float = 4.0
+    context_lexical: float = 3.0
+    type_match: float = 1.0
+    threshold: float = 0.5
+
+    def probability(self, p: Passage) -> float:
+        z = (
+            self.bias
+            + self.dense * p.dense
+            + self.lexical * p.lexical
+            + self.context_lexical * p.context_lexical
+            + self.type_match * (1.0 if p.type_match else 0.0)
+        )
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+def missing_names(q: Question, view: IndexView, doc_ids: list[str]) -> list[str]:
+    """Names in the question that none of the given documents contains."""
+    texts = [fold(view.entries[d].doc.text) for d in dict.fromkeys(doc_ids)]
+    missing = []
+    for name in q.names:
+        name = re.sub(r"['’]s$", "", name)
+        if not any(name in text for text in texts):
+            missing.append(name)
+    return missing
+
+
+class ExtractiveAnswerer:
+    """`answer(question, passages, view) -> Answer`: sentences from the articles, cited."""
+
+    def __init__(self, abstention: Abstention = Abstention(), list_margin: float = 0.12, max_sentences: int = 3) -> None:
+        if max_sentences < 1:
+            raise ValueError("max_sentences must be >= 1")
+        self.abstention = abstention
+        self.list_margin = list_margin
+        self.max_sentences = max_sentences
+
+    def answer(self, question: str, passages: list[Passage], view: IndexView) -> Answer:
+        q = analyse(question)
+        docs = {d: e.doc for d, e in view.entries.items()}
+        if not passages:
+            return self._abstain(question, [], docs, 0.0)
+        best = passages[0]
+        confidence = self.abstention.probability(best)
+        if confidence < self.abstention.threshold or missing_names(q, view, [p.doc_id for p in passages[:3]]):
+            return self._abstain(question, passages, docs, confidence)
+        chosen = [best]
+        if q.is_list:
+            for p in passages[1:]:
+                if len(chosen) >= self.max_sentences or p.score < best.score - self.list_margin:
+                    break
+                chosen.append(p)
+        spans: list[tuple[str, int, int]] = []
+        for p in sorted(chosen, key=lambda p: (p.doc_id != best.doc_id, p.doc_id, p.sentence.start)):
+            antecedent = self._antecedent(p, view)
+            if antecedent and (p.doc_id, antecedent.start, antecedent.end) not in spans:
+                spans.append((p.doc_id, antecedent.start, antecedent.end))
+            if (p.doc_id, p.sentence.start, p.sentence.end) not in spans:
+                spans.append((p.doc_id, p.sentence.start, p.sentence.end))
+        citations = make_citations(spans, docs)
+        text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
+        return Answer(question, text, False, citations, [], round(confidence, 4))
+
+    @staticmethod
+    def _antecedent(p: Passage, view: IndexView):  # type: ignore[no-untyped-def]
+        """The sentence before `p` when `p` opens with a word that points back to it."""
+        if not _NEEDS_ANTECEDENT.match(p.text) or p.sentence.index == 0:
+            return None
+        entry = view.entries[p.doc_id]
+        flags = view.furniture[p.doc_id]
+        for s in reversed(entry.sentences[: p.sentence.index]):
+            if not flags[s.index]:
+                return s
+        return None
+
+    @staticmethod
+    def _abstain(question: str, passages: list[Passage], docs: dict, confidence: float) -> Answer:  # type: ignore[type-arg]
+        closest = make_citations([(p.doc_id, p.sentence.start, p.sentence.end) for p in passages[:2]], docs)
+        text = f"{NOT_IN_ARTICLES} anything that answers this."
+        if closest:
+            text += " The closest passages are shown below; they do not answer the question."
+        return Answer(question, text, True, [], closest, round(confidence, 4))

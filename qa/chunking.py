@@ -1,0 +1,133 @@
+"""Sentences with exact character spans, grouped into overlapping chunks.
+
+Text is first cut at line breaks (news text puts headlines, captions and paragraphs on lines of
+their own, without final punctuation), then each line is segmented by pysbd, a rule-based
+segmenter that knows abbreviations such as "Feb." and "U.S.". Spans are found in the original
+text, so `text[s.start:s.end]` is always the sentence, whatever pysbd normalises.
+
+    >>> sents = split_sentences("d", "Hello there. On Feb. 29 he left.\\nNew line")
+    >>> [(s.start, s.end) for s in sents]
+    [(0, 12), (13, 32), (33, 41)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+MAX_SENTENCE_CHARS = 600  # longer runs without punctuation are cut at spaces
+_LINE = re.compile(r"[^\n\r]+")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    doc_id: str
+    index: int
+    start: int
+    end: int
+    line: int  # index of the line (paragraph) it stands in
+
+
+@dataclass(frozen=True)
+class Chunk:
+    doc_id: str
+    index: int
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def chunk_id(self) -> str:
+        return f"{self.doc_id}::c{self.index}"
+
+    @property
+    def start(self) -> int:
+        return self.sentences[0].start
+
+    @property
+    def end(self) -> int:
+        return self.sentences[-1].end
+
+
+@lru_cache(maxsize=1)
+def _segmenter():  # type: ignore[no-untyped-def]
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def _cut_long(start: int, end: int, text: str) -> list[tuple[int, int]]:
+    """Cut a span longer than MAX_SENTENCE_CHARS at whitespace."""
+    pieces: list[tuple[int, int]] = []
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+        if cut <= start:
+            cut = start + MAX_SENTENCE_CHARS
+        pieces.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        pieces.append((start, end))
+    return pieces
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _line_spans(text: str, line_start: int, line_end: int) -> list[tuple[int, int]]:
+    """Sentence spans inside one line, located exactly in `text`."""
+    line = text[line_start:line_end]
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for piece in _segmenter().segment(line):
+        piece = piece.strip()
+        if not piece:
+            continue
+        at = line.find(piece, cursor)
+        if at < 0:  # the segmenter changed the text: keep the rest of the line whole
+            spans.append((line_start + cursor, line_end))
+            cursor = len(line)
+            break
+        spans.append((line_start + at, line_start + at + len(piece)))
+        cursor = at + len(piece)
+    if cursor < len(line) and line[cursor:].strip():
+        spans.append((line_start + cursor, line_end))
+    return spans
+
+
+def split_sentences(doc_id: str, text: str) -> list[Sentence]:
+    """All sentences of `text`, in order, with spans that index `text` exactly."""
+    sentences: list[Sentence] = []
+    for line_no, match in enumerate(_LINE.finditer(text)):
+        for raw_start, raw_end in _line_spans(text, match.start(), match.end()):
+            start, end = _strip(text, raw_start, raw_end)
+            if start >= end:
+                continue
+            for a, b in _cut_long(start, end, text):
+                a, b = _strip(text, a, b)
+                if a < b:
+                    sentences.append(Sentence(doc_id, len(sentences), a, b, line_no))
+    return sentences
+
+
+def make_chunks(sentences: list[Sentence], size: int = 5, overlap: int = 2) -> list[Chunk]:
+    """Windows of `size` sentences, each sharing `overlap` sentences with the previous one."""
+    if size < 1:
+        raise ValueError("size must be >= 1")
+    if not 0 <= overlap < size:
+        raise ValueError("overlap must be >= 0 and < size")
+    if not sentences:
+        return []
+    step = size - overlap
+    chunks: list[Chunk] = []
+    for start in range(0, len(sentences), step):
+        window = tuple(sentences[start : start + size])
+        chunks.append(Chunk(sentences[0].doc_id, len(chunks), window))
+        if start + size >= len(sentences):
+            break
+    return chunks

@@ -1,0 +1,229 @@
+"""`qa`: the command line. Thin: parse, call the Assistant, print.
+
+    qa ingest PATH...            copy articles into the corpus and index them
+    qa sync                      bring the index in line with the corpus folder
+    qa docs [--json]             list the indexed documents
+    qa ask "QUESTION" [--json]   answer with [n] marks and sources
+    qa ask --questions F.jsonl   batch: one JSON answer per input line, in order
+    qa chat                      a conversation in the terminal, with follow-ups
+    qa remove DOC_ID             delete a document from the corpus and the index
+
+Built on argparse (standard library: subcommands, help and usage errors with exit code 2, no extra
+dependency). User errors print one line to stderr and exit 1; JSON goes to stdout only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable, Iterable, TextIO
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+log = logging.getLogger("qa")
+_QUIET = ("httpx", "bm25s", "sentence_transformers", "chromadb", "urllib3", "transformers")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", type=Path, help="folder of articles (default: ./corpus or $QA_CORPUS_DIR)")
+    parser.add_argument("--index", type=Path, help="index folder (default: $QA_INDEX_DIR or .qa-index/<corpus> beside the corpus)")
+    parser.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000 (default: $QA_CHROMA_URL, else embedded)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qa", description="Ask questions about news articles; answers cite exact passages."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="copy files into the corpus and index them")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=".txt, .md or .html files")
+    _common(p)
+
+    p = sub.add_parser("sync", help="index new and changed files, drop removed ones")
+    _common(p)
+
+    p = sub.add_parser("docs", help="list the indexed documents")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    _common(p)
+
+    p = sub.add_parser("ask", help="answer a question (or a file of questions) from the articles")
+    p.add_argument("question", nargs="?", help="the question, in plain words")
+    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p.add_argument("--questions", type=Path, metavar="FILE.jsonl",
+                   help='batch mode: one {"question", "history"?, "id"?} per line; one JSON answer per line out')
+    p.add_argument("--history", help='earlier turns as JSON: [["question", "answer"], ...]')
+    _common(p)
+
+    p = sub.add_parser("chat", help="a conversation in the terminal (follow-ups use the history)")
+    _common(p)
+
+    p = sub.add_parser("remove", help="delete a document from the corpus and the index")
+    p.add_argument("doc_id", help="the document id shown by `qa docs`")
+    _common(p)
+    return parser
+
+
+def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from .pipeline import Assistant
+
+    return Assistant.open(index_dir=args.index, corpus=args.corpus, chroma_url=args.chroma_url)
+
+
+def _print_answer(answer: Any, out: TextIO) -> None:
+    out.write(answer.text + "\n")
+    shown = answer.citations or answer.closest
+    if shown:
+        out.write("\nSources:\n" if answer.citations else "\nClosest passages (not an answer):\n")
+        for c in shown:
+            out.write(f"[{c.n}] {c.title} — {c.source} [{c.start}:{c.end}]\n    “{c.quote}”\n")
+
+
+def _parse_history(raw: Any) -> list[tuple[str, str]]:
+    if raw in (None, ""):
+        return []
+    if isinstance(raw, str):
+        raw = json.loads(raw)
+    if not isinstance(raw, list) or not all(
+        isinstance(t, (list, tuple)) and len(t) == 2 and all(isinstance(x, str) for x in t) for t in raw
+    ):
+        raise ValueError('history must be a list of ["question", "answer"] pairs')
+    return [(q, a) for q, a in raw]
+
+
+def _batch(bot: Any, lines: Iterable[str], out: TextIO) -> int:
+    from .pipeline import QuestionError
+
+    failures = 0
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        record: dict[str, Any] = {"id": None, "question": None}
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError("each line must be a JSON object")
+            record = {"id": item.get("id", number), "question": item.get("question")}
+            answer = bot.ask(item.get("question") or "", history=_parse_history(item.get("history")))
+            data = answer.to_dict()
+            record.update({k: data[k] for k in ("answer", "abstained", "citations")})
+        except (ValueError, QuestionError) as error:  # JSONDecodeError is a ValueError
+            failures += 1
+            record.update({"answer": None, "abstained": None, "citations": [], "error": f"line {number}: {error}"})
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.flush()
+    return 1 if failures else 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .ingest import copy_into_corpus
+
+    bot = _open_without_sync(args)
+    copy_into_corpus(args.paths, bot.corpus)
+    return _report(bot.sync())
+
+
+def _open_without_sync(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from .pipeline import Assistant
+
+    return Assistant.open(index_dir=args.index, corpus=args.corpus, chroma_url=args.chroma_url, sync=False)
+
+
+def _report(report: Any) -> int:
+    for path, reason in report.failed:
+        print(f"skipped {path}: {reason}", file=sys.stderr)
+    for doc_id, note in report.notes:
+        print(f"note: {doc_id}: {note}", file=sys.stderr)
+    print(report.summary(), file=sys.stderr)
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    return _report(_open_without_sync(args).sync())
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    docs = _open(args).documents()
+    if args.json:
+        print(json.dumps([d.__dict__ for d in docs], ensure_ascii=False, indent=2))
+    elif not docs:
+        print("no documents indexed; add .txt, .md or .html files to the corpus folder")
+    for d in [] if args.json else docs:
+        print(f"{d.doc_id}\t{d.sentences} sentences\t{d.title}")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    if args.questions is None and not args.question:
+        raise ValueError('give a question, e.g. qa ask "Who is the French foreign minister?", or --questions FILE')
+    bot = _open(args)
+    if args.questions is not None:
+        with open(args.questions, encoding="utf-8") as handle:
+            return _batch(bot, handle, sys.stdout)
+    answer = bot.ask(args.question, history=_parse_history(args.history))
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_answer(answer, sys.stdout)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from .pipeline import QuestionError
+
+    bot = _open(args)
+    history: list[tuple[str, str]] = []
+    print(f"{len(bot.documents())} document(s) indexed. Ask a question; an empty line or Ctrl-D ends.")
+    while True:
+        try:
+            question = input("\nyou> ")
+        except EOFError:
+            print()
+            return 0
+        if not question.strip():
+            return 0
+        try:
+            answer = bot.ask(question, history=history)
+        except QuestionError as error:
+            print(f"error: {error}")
+            continue
+        _print_answer(answer, sys.stdout)
+        history.append((question, answer.text))
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    return _report(_open_without_sync(args).remove(args.doc_id))
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "ingest": cmd_ingest, "sync": cmd_sync, "docs": cmd_docs, "ask": cmd_ask,
+    "chat": cmd_chat, "remove": cmd_remove,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(message)s" if not args.verbose else "%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for name in _QUIET:
+        logging.getLogger(name).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    from .documents import DocumentError
+    from .ingest import IngestBusyError
+    from .store import IndexMismatchError
+
+    try:
+        return COMMANDS[args.command](args)
+    except (ValueError, OSError, DocumentError, IngestBusyError, IndexMismatchError) as error:
+        print(f"qa: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,59 @@
+"""Page furniture: the lines of a scraped page that are not the article and must never be cited.
+
+Three general signals, none tied to any one site or article:
+- a line that stands more than once in the document (photo captions, repeated bylines);
+- a short line without final punctuation after the first line (captions, bylines, datelines);
+- a call to action addressed to the reader (donate, subscribe, share, read the original/more,
+  advertisement, copyright notices).
+
+    >>> flags = furniture_flags(text, sentences)
+    >>> [text[s.start:s.end] for s, bad in zip(sentences, flags) if bad]
+    ['Photo: Jane Doe', 'Subscribe to our newsletter']
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .chunking import Sentence
+
+_CALL_TO_ACTION = re.compile(
+    r"\b("
+    r"support us|donate (today|now|here)|subscribe (to|now|today)|sign up (for|to|now)|"
+    r"become a (patron|member|subscriber|supporter)|read (the )?original|read (the )?full (story|article)|"
+    r"read more|click here|follow us|share this|all rights reserved|originally (appeared|published)|"
+    r"listen to this article|privacy policy|terms of (use|service)"
+    r")\b|^(advertisement|sponsored|related|read more|see also|watch|photo|image|credit)\s*[:|-]?",
+    re.IGNORECASE,
+)
+# Words of an appeal; they count as furniture only when the sentence also addresses the reader.
+_APPEAL = re.compile(r"\b(donat\w*|subscri\w*|newsletter|patron|one-time|sign up|support)\b", re.I)
+_READER = re.compile(r"\b(you|your|us|we're|we are|our)\b", re.I)
+_FINAL = re.compile(r"[.!?…:;\"”’')\]]$")
+_SHORT_WORDS = 8
+
+
+def furniture_flags(text: str, sentences: list[Sentence] | tuple[Sentence, ...]) -> list[bool]:
+    """One flag per sentence: True where the sentence is page furniture."""
+    lines: dict[int, str] = {}
+    for s in sentences:
+        lines[s.line] = lines.get(s.line, "") + " " + text[s.start : s.end]
+    normalised = {k: " ".join(v.split()).lower() for k, v in lines.items()}
+    repeats = Counter(normalised.values())
+    first_line = min(lines) if lines else -1
+    flags = []
+    for s in sentences:
+        sentence = text[s.start : s.end].strip()
+        line = normalised[s.line]
+        flags.append(
+            repeats[line] > 1
+            or bool(_CALL_TO_ACTION.search(sentence))
+            or bool(_APPEAL.search(sentence) and _READER.search(sentence))
+            or (
+                s.line != first_line
+                and len(line.split()) <= _SHORT_WORDS
+                and not _FINAL.search(line.strip())
+            )
+        )
+    return flags

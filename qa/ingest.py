@@ -1,0 +1,248 @@
+"""Ingest: files -> documents -> sentences and chunks -> vectors in Chroma -> catalog rows.
+
+Incremental and crash-safe. An unchanged file (same size and mtime, or same content hash) does no
+work; a changed file replaces its vectors; a file gone from the corpus leaves the index. Documents
+are written in batches of bounded size: each batch is first marked `pending` in the catalog, then
+its vectors are upserted under deterministic ids, then it is marked `ready`. A kill at any point
+leaves `pending` rows that the next sync deletes and redoes. One ingest at a time per index, held
+by an exclusive file lock.
+
+    >>> report = sync_corpus(index, Path("corpus"))
+    >>> report.summary()
+    'added 1, updated 0, unchanged 0, removed 0, failed 0'
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+import numpy as np
+
+from . import embeddings
+from .catalog import Entry
+from .chunking import make_chunks, split_sentences
+from .documents import Document, DocumentError, discover, doc_id_for, load_document
+
+if TYPE_CHECKING:
+    from .index import Index
+
+log = logging.getLogger(__name__)
+
+BATCH_SENTENCES = 512  # sentences encoded and written per batch: bounds memory at any corpus size
+CHUNK_SIZE = 5  # sentences per chunk
+CHUNK_OVERLAP = 2  # sentences shared by neighbouring chunks
+
+
+class IngestBusyError(RuntimeError):
+    """Another process is ingesting into the same index."""
+
+
+@dataclass
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, note)
+    sentences: int = 0
+    chunks: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def summary(self) -> str:
+        return (
+            f"added {len(self.added)}, updated {len(self.updated)}, unchanged "
+            f"{len(self.unchanged)}, removed {len(self.removed)}, failed {len(self.failed)}"
+        )
+
+
+@contextmanager
+def ingest_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the index's ingest lock; raise IngestBusyError at once if another process has it."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / "ingest.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IngestBusyError(
+                "another ingest is running on this index; try again when it has finished"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _progress(total: int, unit: str):  # type: ignore[no-untyped-def]
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit=unit, disable=not sys.stderr.isatty(), desc="ingest")
+
+
+def _vectors_for(entries: list[Entry]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Sentence vectors for a batch, and per document its chunk vectors.
+
+    A chunk's vector is the normalised mean of its sentences' vectors: every sentence is encoded
+    once, and a chunk costs no extra model work.
+    """
+    texts = [e.doc.text[s.start : s.end] for e in entries for s in e.sentences]
+    vectors = embeddings.encode(texts)
+    chunk_vectors: list[np.ndarray] = []
+    offset = 0
+    for entry in entries:
+        own = vectors[offset : offset + len(entry.sentences)]
+        offset += len(entry.sentences)
+        rows = []
+        for chunk in make_chunks(list(entry.sentences), CHUNK_SIZE, CHUNK_OVERLAP):
+            mean = own[chunk.sentences[0].index : chunk.sentences[-1].index + 1].mean(axis=0)
+            rows.append(mean / max(float(np.linalg.norm(mean)), 1e-12))
+        chunk_vectors.append(np.asarray(rows, dtype=np.float32).reshape(-1, embeddings.DIMENSION))
+    return vectors, chunk_vectors
+
+
+def _write_batch(index: "Index", batch: list[Entry], replaced: list[str]) -> None:
+    index.catalog.mark_pending([e.doc for e in batch])
+    index.store.delete_documents(replaced)
+    sentence_vectors, chunk_vectors = _vectors_for(batch)
+    s_ids, s_metas, c_ids, c_metas = [], [], [], []
+    for entry in batch:
+        doc = entry.doc
+        for s in entry.sentences:
+            s_ids.append(f"{doc.doc_id}::s{s.index}")
+            s_metas.append(
+                {"doc_id": doc.doc_id, "sha256": doc.sha256, "index": s.index, "start": s.start, "end": s.end}
+            )
+        for chunk in make_chunks(list(entry.sentences), CHUNK_SIZE, CHUNK_OVERLAP):
+            c_ids.append(chunk.chunk_id)
+            c_metas.append(
+                {
+                    "doc_id": doc.doc_id,
+                    "sha256": doc.sha256,
+                    "index": chunk.index,
+                    "first": chunk.sentences[0].index,
+                    "last": chunk.sentences[-1].index,
+                    "start": chunk.start,
+                    "end": chunk.end,
+                }
+            )
+    index.store.upsert("sentences", s_ids, sentence_vectors, s_metas)
+    index.store.upsert("chunks", c_ids, np.concatenate(chunk_vectors), c_metas)
+    index.catalog.mark_ready(batch)
+
+
+def _load(path: Path, root: Path, report: SyncReport) -> Document | None:
+    try:
+        doc = load_document(path, root)
+    except (DocumentError, OSError) as error:
+        report.failed.append((str(path), str(error)))
+        log.warning("skipped %s: %s", path, error)
+        return None
+    if doc.note:
+        report.notes.append((doc.doc_id, doc.note))
+        log.warning("%s: %s", doc.doc_id, doc.note)
+    return doc
+
+
+def sync_corpus(index: "Index", corpus: Path) -> SyncReport:
+    """Make the index hold exactly the supported files under `corpus`."""
+    report = SyncReport()
+    with ingest_lock(index.directory):
+        states = index.catalog.states()
+        stale = [d for d, (state, *_rest) in states.items() if state != "ready"]
+        if stale:  # left by a killed ingest: drop what it half wrote, then redo it below
+            log.info("cleaning %d document(s) from an interrupted ingest", len(stale))
+            index.store.delete_documents(stale)
+            index.catalog.remove(stale)
+            states = {d: v for d, v in states.items() if d not in stale}
+        files = discover([corpus])
+        seen: set[str] = set()
+        batch: list[Entry] = []
+        replaced: list[str] = []
+        pending = 0
+        bar = _progress(len(files), "file")
+        for path in files:
+            bar.update(1)
+            if not _inside(path, corpus):
+                report.failed.append((str(path), "a link that points outside the corpus"))
+                continue
+            doc_id = doc_id_for(path, corpus)
+            seen.add(doc_id)
+            stat = path.stat()
+            previous = states.get(doc_id)
+            if previous and previous[2:] == (stat.st_mtime_ns, stat.st_size):
+                report.unchanged.append(doc_id)
+                continue
+            doc = _load(path, corpus, report)
+            if doc is None:
+                continue
+            if previous and previous[1] == doc.sha256:
+                index.catalog.touch(doc_id, doc.source, stat.st_mtime_ns, stat.st_size)
+                report.unchanged.append(doc_id)
+                continue
+            sentences = tuple(split_sentences(doc.doc_id, doc.text))
+            if not sentences:
+                report.failed.append((str(path), "no sentences found"))
+                continue
+            (report.updated if previous else report.added).append(doc_id)
+            if previous:
+                replaced.append(doc_id)
+            batch.append(Entry(doc, sentences, stat.st_mtime_ns, stat.st_size))
+            report.sentences += len(sentences)
+            pending += len(sentences)
+            if pending >= BATCH_SENTENCES:
+                _write_batch(index, batch, replaced)
+                batch, replaced, pending = [], [], 0
+        if batch:
+            _write_batch(index, batch, replaced)
+        bar.close()
+        report.removed = sorted(d for d in states if d not in seen)
+        if report.removed:
+            index.store.delete_documents(report.removed)
+            index.catalog.remove(report.removed)
+        index.refresh_keyword(force=report.changed)
+    for doc_id in report.added:
+        log.info("added %s", doc_id)
+    for doc_id in report.updated:
+        log.info("updated %s", doc_id)
+    for doc_id in report.removed:
+        log.info("removed %s", doc_id)
+    log.info("%s", report.summary())
+    return report
+
+
+def copy_into_corpus(paths: list[Path], corpus: Path) -> list[Path]:
+    """Copy files that are outside the corpus into it (the corpus folder is the source of truth)."""
+    import shutil
+
+    corpus.mkdir(parents=True, exist_ok=True)
+    placed = []
+    for path in paths:
+        if _inside(path, corpus):
+            placed.append(path)
+            continue
+        if not path.is_file():
+            raise DocumentError(f"{path}: no such file")
+        target = corpus / path.name
+        if target.exists() and target.read_bytes() != path.read_bytes():
+            target = corpus / f"{path.stem}-{os.urandom(3).hex()}{path.suffix}"
+        shutil.copyfile(path, target)
+        placed.append(target)
+    return placed

@@ -1,0 +1,134 @@
+"""The Assistant: ingest -> index -> retrieve -> answer -> cite, in one object.
+
+    >>> bot = Assistant.open(corpus=Path("corpus"))      # builds or refreshes the index
+    >>> answer = bot.ask("Which countries rejected the idea of sending troops?")
+    >>> answer.text, answer.citations[0].quote
+    >>> bot.ask("And which ones are more open to it?", history=[(q1, answer.text)])
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from .answering import Answer, ExtractiveAnswerer
+from .citations import strip_marks
+from .index import Index
+from .ingest import SyncReport, copy_into_corpus, sync_corpus
+from .question import analyse
+from .retrieval import Retriever
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 2000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+History = Sequence[tuple[str, str]]
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked (empty, too long)."""
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    doc_id: str
+    title: str
+    source: str
+    sentences: int
+    characters: int
+
+
+def default_index_dir(corpus: Path) -> Path:
+    """`QA_INDEX_DIR`, else a hidden folder beside the corpus: corpus/ -> .qa-index/corpus."""
+    env = os.environ.get("QA_INDEX_DIR")
+    if env:
+        return Path(env)
+    corpus = corpus.resolve()
+    return corpus.parent / ".qa-index" / corpus.name
+
+
+def clean_question(question: str) -> str:
+    """The question with control characters removed; QuestionError when empty or too long."""
+    if not isinstance(question, str):
+        raise QuestionError("the question must be text")
+    cleaned = " ".join(_CONTROL.sub(" ", question).split())
+    if not cleaned:
+        raise QuestionError("the question is empty; type a question about the articles")
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"the question is {len(cleaned):,} characters long; the limit is {MAX_QUESTION_CHARS:,}"
+        )
+    if not any(ch.isalnum() for ch in cleaned):
+        raise QuestionError("the question has no words in it; type a question about the articles")
+    return cleaned
+
+
+def conversation_context(question: str, history: History) -> str:
+    """Earlier turns that a follow-up needs ("he", "and which ones..."), else nothing."""
+    if not history or not analyse(question).refers_back:
+        return ""
+    last_question, last_answer = history[-1]
+    return f"{last_question} {strip_marks(last_answer)[:500]}"
+
+
+class Assistant:
+    """Question answering with citations over a folder of articles."""
+
+    def __init__(self, index: Index, corpus: Path, retriever: Retriever, answerer: ExtractiveAnswerer) -> None:
+        self.index = index
+        self.corpus = corpus
+        self.retriever = retriever
+        self.answerer = answerer
+
+    @classmethod
+    def open(
+        cls,
+        index_dir: Path | str | None = None,
+        corpus: Path | str | None = None,
+        *,
+        chroma_url: str | None = None,
+        sync: bool = True,
+    ) -> "Assistant":
+        """Open the index (creating it if needed); with `sync`, bring it in line with the corpus."""
+        corpus_path = Path(corpus or os.environ.get("QA_CORPUS_DIR") or "corpus")
+        index_path = Path(index_dir) if index_dir else default_index_dir(corpus_path)
+        url = chroma_url or os.environ.get("QA_CHROMA_URL") or None
+        index = Index.open(index_path, chroma_url=url)
+        assistant = cls(index, corpus_path, Retriever(index), ExtractiveAnswerer())
+        if sync and corpus_path.is_dir():
+            assistant.sync()
+        return assistant
+
+    def sync(self) -> SyncReport:
+        """Add, update and remove documents so the index matches the corpus folder."""
+        return sync_corpus(self.index, self.corpus)
+
+    def ingest(self, paths: Sequence[Path | str]) -> SyncReport:
+        """Copy files into the corpus folder (if they are elsewhere) and index them."""
+        copy_into_corpus([Path(p) for p in paths], self.corpus)
+        return self.sync()
+
+    def remove(self, doc_id: str) -> SyncReport:
+        """Delete a document's file from the corpus and from the index."""
+        path = (self.corpus / doc_id).resolve()
+        if not path.is_relative_to(self.corpus.resolve()) or not path.is_file():
+            raise FileNotFoundError(f"no document {doc_id!r} in the corpus")
+        path.unlink()
+        return self.sync()
+
+    def documents(self) -> list[DocumentInfo]:
+        return [
+            DocumentInfo(e.doc.doc_id, e.doc.title, e.doc.source, len(e.sentences), len(e.doc.text))
+            for e in self.index.view().entries.values()
+        ]
+
+    def ask(self, question: str, history: History = (), top_k: int = 8) -> Answer:
+        """Answer from the articles only, citing exact spans; abstain when they do not say."""
+        question = clean_question(question)
+        context = conversation_context(question, history)
+        passages = self.retriever.run(question, top_k=top_k, context=context)
+        return self.answerer.answer(question, passages, self.index.view())

@@ -1,0 +1,114 @@
+"""What a question asks for: its content terms, the kind of answer it expects, whether it is a
+follow-up that needs the conversation, and whether it wants a list.
+
+These are general rules of English questions (the classic answer-type taxonomy of open-domain QA),
+not rules about any article.
+
+    >>> q = analyse("How many soldiers did France send?")
+    >>> q.answer_type, q.is_list
+    ('number', False)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .keyword import STOPWORDS, fold, tokenize, words
+
+MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
+DAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+NUMBER_WORDS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
+    hundred hundreds thousand thousands million millions billion billions trillion dozen dozens
+    half percent per cent""".split()
+)
+_DATE_WORDS = frozenset(MONTHS + DAYS + "century decade yesterday today tomorrow ago year years".split())
+_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
+_DIGIT = re.compile(r"\d")
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’.-]*[A-Za-z]")
+
+_FOLLOWUP_PRONOUNS = frozenset(
+    "he she him her his hers they them their theirs it its this that these those ones one there "
+    "former latter".split()
+)
+_FOLLOWUP_OPENERS = ("and ", "what about", "how about", "also", "why", "what else", "anything else")
+_LIST_CUES = re.compile(
+    r"^(which|what)\s+(\w+\s+){0,2}(countries|nations|states|people|officials|ministers|leaders|"
+    r"companies|roles|ways|kinds|types|steps|measures|things|items|options|reasons|groups|cities|"
+    r"members|places|names|parties|factors|areas|risks|features|products|changes)\b"
+    r"|\b(list|name all|name the|what are|who are|which ones|what roles|what measures)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    terms: tuple[str, ...]  # stemmed, folded content tokens
+    answer_type: str | None  # 'number' | 'date' | 'person' | 'place' | None
+    is_list: bool
+    is_yesno: bool
+    refers_back: bool  # uses a pronoun or ellipsis that the conversation must resolve
+    names: tuple[str, ...]  # capitalised names in the question, folded
+
+
+def _answer_type(lowered: str) -> str | None:
+    if re.match(r"^(how (many|much|long|old|far|big|large|tall|often)|what (number|percentage|share|proportion|amount))\b", lowered):
+        return "number"
+    if re.match(r"^(when\b|(in )?(what|which) (year|date|day|month|time|century|decade)\b)", lowered):
+        return "date"
+    if re.match(r"^(who|whom|whose)\b", lowered):
+        return "person"
+    if re.match(r"^where\b", lowered):
+        return "place"
+    return None
+
+
+def names_in(text: str) -> list[str]:
+    """Capitalised words that are not at the start of the text nor stopwords, folded."""
+    found = []
+    for match in _CAPITALISED.finditer(text):
+        if match.start() == 0:
+            continue
+        word = fold(match.group(0)).strip(".'’-")
+        if word and word not in STOPWORDS:
+            found.append(word)
+    return found
+
+
+def analyse(text: str) -> Question:
+    lowered = " ".join(text.lower().split())
+    tokens = words(text)
+    refers_back = any(t in _FOLLOWUP_PRONOUNS for t in tokens) or lowered.startswith(
+        _FOLLOWUP_OPENERS
+    )
+    return Question(
+        text=text,
+        terms=tuple(tokenize(text)),
+        answer_type=_answer_type(lowered),
+        is_list=bool(_LIST_CUES.search(lowered)),
+        is_yesno=bool(
+            re.match(r"^(is|are|was|were|do|does|did|will|would|can|could|has|have|had|should)\b", lowered)
+        ),
+        refers_back=refers_back or len(tokens) <= 3,
+        names=tuple(dict.fromkeys(names_in(text))),
+    )
+
+
+def has_answer_type(answer_type: str | None, sentence: str, question: Question) -> bool:
+    """Does the sentence hold something of the expected type that the question does not?"""
+    if answer_type is None:
+        return True
+    q_words = set(words(question.text))
+    s_words = [w for w in words(sentence) if w not in q_words]
+    if answer_type == "number":
+        return any(_DIGIT.search(w) or w in NUMBER_WORDS for w in s_words)
+    if answer_type == "date":
+        return any(w in _DATE_WORDS or _YEAR.fullmatch(w) for w in s_words)
+    q_names = set(question.names)
+    return any(n not in q_names and n not in q_words for n in names_in(sentence))
