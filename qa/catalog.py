@@ -91,14 +91,38 @@ class Catalog:
             return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
 
     def mark_pending(self, docs: list[Document]) -> None:
-        """Record that these documents' vectors are about to be (re)written."""
+        """Record that these documents' vectors are about to be (re)written.
+
+        A ready document marked pending leaves the set of ready documents at once (the generation
+        moves), so no reader sees it while its old vectors are deleted and new ones written.
+        """
         with self._connect() as db:
+            ready = sum(
+                db.execute(
+                    "SELECT COUNT(*) FROM documents WHERE state = 'ready' AND doc_id = ?", (d.doc_id,)
+                ).fetchone()[0]
+                for d in docs
+            )
             db.executemany(
                 "INSERT OR REPLACE INTO documents "
                 "(doc_id, title, source, sha256, text, sentences, note, state) "
                 "VALUES (?, ?, ?, ?, '', '[]', '', 'pending')",
                 [(d.doc_id, d.title, d.source, d.sha256) for d in docs],
             )
+            if ready:
+                self._bump(db)
+
+    def mark_removing(self, doc_ids: list[str]) -> None:
+        """Take documents out of the ready set before their vectors are deleted.
+
+        A kill between this and `remove` leaves rows that are not ready: the next sync deletes
+        their vectors and rows, as for any interrupted write.
+        """
+        with self._connect() as db:
+            db.executemany(
+                "UPDATE documents SET state = 'removing' WHERE doc_id = ?", [(d,) for d in doc_ids]
+            )
+            self._bump(db)
 
     def mark_ready(self, entries: list[Entry]) -> None:
         """Commit documents whose vectors are all written; bumps the generation."""

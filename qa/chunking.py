@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 MAX_SENTENCE_CHARS = 600  # longer runs without punctuation are cut at spaces
+BLOCK_CHARS = 4000  # pysbd is quadratic on long inputs: longer lines are segmented in blocks
 _LINE = re.compile(r"[^\n\r]+")
+_BLOCK_END = re.compile(r"[.!?][\"'”’)\]]*\s+")
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,30 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _blocks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut a long line into blocks of at most BLOCK_CHARS, after a sentence end if there is one.
+
+    pysbd takes seconds on a line of a few thousand sentences (it is quadratic), so a long line
+    is segmented a block at a time; a block ends after ". " (else at a space, else anywhere).
+    """
+    blocks: list[tuple[int, int]] = []
+    while end - start > BLOCK_CHARS:
+        limit = start + BLOCK_CHARS
+        cut = -1
+        for match in _BLOCK_END.finditer(text, start + BLOCK_CHARS // 2, limit):
+            cut = match.end()
+        if cut <= start:
+            cut = text.rfind(" ", start + BLOCK_CHARS // 2, limit) + 1
+        if cut <= start:
+            cut = limit
+        blocks.append((start, cut))
+        start = cut
+    blocks.append((start, end))
+    return blocks
+
+
 def _line_spans(text: str, line_start: int, line_end: int) -> list[tuple[int, int]]:
-    """Sentence spans inside one line, located exactly in `text`."""
+    """Sentence spans inside one line (or block of a line), located exactly in `text`."""
     line = text[line_start:line_end]
     spans: list[tuple[int, int]] = []
     cursor = 0
@@ -104,7 +128,12 @@ def split_sentences(doc_id: str, text: str) -> list[Sentence]:
     """All sentences of `text`, in order, with spans that index `text` exactly."""
     sentences: list[Sentence] = []
     for line_no, match in enumerate(_LINE.finditer(text)):
-        for raw_start, raw_end in _line_spans(text, match.start(), match.end()):
+        spans = [
+            span
+            for block_start, block_end in _blocks(text, match.start(), match.end())
+            for span in _line_spans(text, block_start, block_end)
+        ]
+        for raw_start, raw_end in spans:
             start, end = _strip(text, raw_start, raw_end)
             if start >= end:
                 continue

@@ -39,8 +39,12 @@ class Document:
 
 
 def doc_id_for(path: Path, root: Path | None) -> str:
-    """The stable id of a file: its path relative to the corpus root, in POSIX form."""
-    path = path.resolve()
+    """The stable id of a file: its path relative to the corpus root, in POSIX form.
+
+    A symbolic link keeps its own name (its folder is resolved, not the link itself), so a link
+    and its target never share an id.
+    """
+    path = path.absolute().parent.resolve() / path.name
     if root is not None:
         try:
             return path.relative_to(root.resolve()).as_posix()

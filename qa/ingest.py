@@ -91,6 +91,20 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
+def _unfit(path: Path, corpus: Path, targets: set[Path]) -> str:
+    """Why a discovered file cannot be indexed under its name ("" when it can)."""
+    if not _inside(path, corpus):
+        return "a link that points outside the corpus"
+    own = path.absolute().parent.resolve() / path.name
+    if path.resolve() != own and path.resolve() in targets:
+        return f"a link to {doc_id_for(path.resolve(), corpus)}, which is indexed under its own name"
+    try:
+        doc_id_for(path, corpus).encode("utf-8")
+    except UnicodeEncodeError:
+        return "the file name is not valid UTF-8; rename the file"
+    return ""
+
+
 def _progress(total: int, unit: str):  # type: ignore[no-untyped-def]
     from tqdm.auto import tqdm
 
@@ -178,14 +192,21 @@ def sync_corpus(index: "Index", corpus: Path) -> SyncReport:
         replaced: list[str] = []
         pending = 0
         bar = _progress(len(files), "file")
+        targets = {path.resolve() for path in files}
         for path in files:
             bar.update(1)
-            if not _inside(path, corpus):
-                report.failed.append((str(path), "a link that points outside the corpus"))
+            problem = _unfit(path, corpus, targets)
+            if problem:
+                report.failed.append((str(path), problem))
+                log.warning("skipped %s: %s", path, problem)
                 continue
             doc_id = doc_id_for(path, corpus)
             seen.add(doc_id)
-            stat = path.stat()
+            try:
+                stat = path.stat()
+            except OSError as error:
+                report.failed.append((str(path), str(error)))
+                continue
             previous = states.get(doc_id)
             if previous and previous[2:] == (stat.st_mtime_ns, stat.st_size):
                 report.unchanged.append(doc_id)
@@ -214,7 +235,8 @@ def sync_corpus(index: "Index", corpus: Path) -> SyncReport:
             _write_batch(index, batch, replaced)
         bar.close()
         report.removed = sorted(d for d in states if d not in seen)
-        if report.removed:
+        if report.removed:  # out of the ready set first, so a kill never leaves half of one
+            index.catalog.mark_removing(report.removed)
             index.store.delete_documents(report.removed)
             index.catalog.remove(report.removed)
         index.refresh_keyword(force=report.changed)
