@@ -7,6 +7,8 @@
     qa ask --questions F.jsonl   batch: one JSON answer per input line, in order
     qa chat                      a conversation in the terminal, with follow-ups
     qa remove DOC_ID             delete a document from the corpus and the index
+    qa eval --dataset F.jsonl    score the project and three baselines (see qa/evaluation)
+    qa eval --all                the committed datasets -> eval/REPORT.md and eval/plots/
 
 Built on argparse (standard library: subcommands, help and usage errors with exit code 2, no extra
 dependency). User errors print one line to stderr and exit 1; JSON goes to stdout only.
@@ -67,6 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("remove", help="delete a document from the corpus and the index")
     p.add_argument("doc_id", help="the document id shown by `qa docs`")
     _common(p)
+
+    p = sub.add_parser("eval", help="evaluate against datasets and baselines; write a report")
+    p.add_argument("--dataset", type=Path, action="append", metavar="PATH", help="a JSONL dataset (article- or squad-style); repeatable")
+    p.add_argument("--corpus", type=Path, help="articles for article-style datasets (default: found beside the dataset, else ./corpus)")
+    p.add_argument("--all", action="store_true", help="run the committed datasets and rewrite eval/REPORT.md and eval/plots/")
+    p.add_argument("--no-baselines", action="store_true", help="score the project only")
+    p.add_argument("--out", type=Path, help="folder for run reports and index caches (default: eval/runs)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     return parser
 
 
@@ -201,9 +211,24 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return _report(_open_without_sync(args).remove(args.doc_id))
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluation.suite import committed_datasets, run_suite
+
+    if args.all and (args.dataset or args.corpus):
+        raise ValueError("--all runs the committed datasets; drop --dataset/--corpus")
+    datasets = committed_datasets() if args.all else list(args.dataset or [])
+    command = "qa eval" + (" --all" if args.all else "") + "".join(f" --dataset {d}" for d in args.dataset or [])
+    command += (f" --corpus {args.corpus}" if args.corpus else "") + (" --no-baselines" if args.no_baselines else "")
+    result = run_suite(datasets, corpus=args.corpus, baselines=not args.no_baselines, out=args.out,
+                       publish_report=args.all, command=command)
+    sys.stdout.write(result.summary)
+    print(f"report: {result.folder / 'report.md'}" + (f" and {result.published}" if result.published else ""))
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "ingest": cmd_ingest, "sync": cmd_sync, "docs": cmd_docs, "ask": cmd_ask,
-    "chat": cmd_chat, "remove": cmd_remove,
+    "chat": cmd_chat, "remove": cmd_remove, "eval": cmd_eval,
 }
 
 
