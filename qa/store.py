@@ -44,12 +44,16 @@ def _client(path: Path | None, url: str | None):  # type: ignore[no-untyped-def]
     settings = Settings(anonymized_telemetry=False)
     if url:
         parsed = urlparse(url if "://" in url else f"http://{url}")
-        return chromadb.HttpClient(
-            host=parsed.hostname or "127.0.0.1",
-            port=parsed.port or 8000,
-            ssl=parsed.scheme == "https",
-            settings=settings,
-        )
+        host, port = parsed.hostname or "127.0.0.1", parsed.port or 8000
+        try:
+            return chromadb.HttpClient(
+                host=host, port=port, ssl=parsed.scheme == "https", settings=settings
+            )
+        except ValueError as error:  # chromadb's "Could not connect to a Chroma server"
+            raise ConnectionError(
+                f"cannot reach the Chroma server at {parsed.scheme or 'http'}://{host}:{port} "
+                f"(start it with: chroma run --path DIR --host {host} --port {port})"
+            ) from error
     assert path is not None
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=settings)
@@ -107,13 +111,14 @@ class VectorStore:
             collection.delete(where={"doc_id": {"$in": list(doc_ids)}})
 
     def query(self, kind: str, vector: np.ndarray, k: int) -> list[Hit]:
-        collection = self._collections[kind]
-        n = min(k, self.count(kind))
-        if n <= 0:
+        """The `k` nearest items by cosine, best first (fewer when the collection holds fewer)."""
+        if k <= 0:
             return []
-        result = collection.query(
+        # No count() first: Chroma returns what it has when k exceeds it, and a round trip saved
+        # matters on the query path (and over HTTP to a server).
+        result = self._collections[kind].query(
             query_embeddings=vector.reshape(1, -1).astype(np.float32),
-            n_results=n,
+            n_results=k,
             include=["metadatas", "distances"],
         )
         return [

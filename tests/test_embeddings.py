@@ -1,0 +1,75 @@
+"""The embedding model: shape, unit length, meaning, and the two engines agreeing on every text.
+
+The numpy engine (few texts, no torch) and the sentence-transformers engine (bulk) run the same
+weights; the index is written by one and queried by the other, so they must give the same
+vectors. The texts below cover the tokenizer's edge cases (accents, CJK, symbols, an empty
+string, a text past the 256-token limit).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from qa import embeddings
+
+TEXTS = [
+    "The council approved the budget on Tuesday.",
+    "Séjourné visited Vilnius — with Baltic counterparts — on 8 March!",
+    "数字 123 ½ naïve café ﬁnance",
+    "",
+    "   ",
+    "How many people attended?",
+    " ".join(f"word{i}" for i in range(400)),  # far past 256 tokens: truncated by both
+]
+
+
+def test_encode_gives_unit_float32_rows() -> None:
+    vectors = embeddings.encode(TEXTS[:3])
+    assert vectors.shape == (3, embeddings.DIMENSION) and vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_encode_of_nothing_is_an_empty_matrix() -> None:
+    assert embeddings.encode([]).shape == (0, embeddings.DIMENSION)
+    assert embeddings.encode_bulk([]).shape == (0, embeddings.DIMENSION)
+
+
+def test_numpy_engine_matches_sentence_transformers_on_every_text() -> None:
+    few = embeddings.small_model().encode(TEXTS)
+    bulk = embeddings.encode_bulk(TEXTS)
+    np.testing.assert_allclose(few, bulk, atol=2e-5)
+
+
+def test_encode_routes_small_and_large_requests_to_the_same_vectors() -> None:
+    texts = [f"Report number {i} says the river rose {i} centimetres." for i in range(embeddings.SMALL + 3)]
+    large = embeddings.encode(texts)  # more than SMALL: the torch engine
+    small = np.concatenate([embeddings.encode(texts[i : i + 2]) for i in range(0, len(texts), 2)])
+    np.testing.assert_allclose(small, large, atol=2e-5)
+
+
+def test_similar_meanings_are_closer_than_unrelated_ones() -> None:
+    a, b, c = embeddings.encode(
+        ["The city council passed the budget.", "Local officials approved the spending plan.",
+         "The striker scored twice in the final."]
+    )
+    assert float(a @ b) > float(a @ c) + 0.2
+
+
+def test_long_texts_are_truncated_not_rejected() -> None:
+    long = TEXTS[-1]
+    longer = long + " and many more words at the end that the model never sees"
+    np.testing.assert_allclose(embeddings.encode([long]), embeddings.encode([longer]), atol=1e-6)
+
+
+@pytest.mark.slow
+def test_a_few_texts_are_encoded_without_importing_torch() -> None:
+    code = (
+        "import sys; from qa import embeddings; embeddings.encode(['a question?']); "
+        "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
