@@ -26,7 +26,7 @@ from typing import Any, Mapping
 from .. import embeddings
 from ..keyword import tokenize
 from .datasets import Item
-from .systems import RETRIEVE_K, Cited, Prediction, Span
+from .systems import RETRIEVE_K, Cited, Prediction
 
 CHUNK_SIZE = 500
 CHUNK_OVERLAP = 50

@@ -23,7 +23,6 @@ Metrics (answerable questions unless said otherwise):
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Mapping
 
@@ -273,7 +272,3 @@ def failure_reasons(score_: Score) -> list[str]:
     if score_.quotes_faithful < score_.quotes:
         reasons.append(f"{score_.quotes - score_.quotes_faithful} quote(s) differ from the source")
     return reasons
-
-
-def is_nan(value: float | None) -> bool:
-    return value is not None and math.isnan(value)

@@ -166,7 +166,7 @@ def plot_latency(runs: list[DatasetRun], path: Path) -> Path:
     if positive:
         bins = np.logspace(np.log10(min(positive)), np.log10(max(positive)) + 1e-9, 40)
         for name in systems:
-            ax.hist([max(v, min(positive)) for v in samples[name]], bins=bins, alpha=0.55, label=name)
+            ax.hist([max(v, min(positive)) for v in samples[name]], bins=bins, histtype="step", linewidth=1.8, label=name)
         ax.set_xscale("log")
     ax.set_xlabel("latency per question (ms, log scale)")
     ax.set_ylabel("questions")

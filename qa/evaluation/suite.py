@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..embeddings import encode
+from .datasets import DatasetError
 from .report import publish, summary_table, write_run
 from .runner import DatasetRun, run_dataset
 
@@ -51,6 +52,9 @@ def run_suite(
     """Run every dataset, write `<out>/<timestamp>/`, and (if asked) publish eval/REPORT.md."""
     if not datasets:
         raise ValueError("give --dataset PATH (or --all for the committed datasets)")
+    for path in datasets:
+        if not Path(path).is_file():
+            raise DatasetError(f"no dataset file {path}")
     out = out or eval_dir() / "runs"
     encode(["warm up"])  # load the model before anything is timed
     runs = [run_dataset(path, corpus=corpus, cache=out / "cache", baselines=baselines) for path in datasets]
