@@ -13,12 +13,13 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from .answering import Answer, ExtractiveAnswerer
 from .citations import strip_marks
 from .index import Index
 from .ingest import SyncReport, copy_into_corpus, sync_corpus
+from .llm import LLMAnswerer, LLMError, load_config
 from .question import analyse
 from .retrieval import Retriever
 
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 History = Sequence[tuple[str, str]]
+MODES = ("extractive", "llm")
 
 
 class QuestionError(ValueError):
@@ -78,11 +80,19 @@ def conversation_context(question: str, history: History) -> str:
 class Assistant:
     """Question answering with citations over a folder of articles."""
 
-    def __init__(self, index: Index, corpus: Path, retriever: Retriever, answerer: ExtractiveAnswerer) -> None:
+    def __init__(
+        self,
+        index: Index,
+        corpus: Path,
+        retriever: Retriever,
+        answerer: ExtractiveAnswerer,
+        llm: LLMAnswerer | None = None,
+    ) -> None:
         self.index = index
         self.corpus = corpus
         self.retriever = retriever
         self.answerer = answerer
+        self.llm = llm  # optional: answers written by a chat model, verified (see qa.llm)
 
     @classmethod
     def open(
@@ -98,7 +108,9 @@ class Assistant:
         index_path = Path(index_dir) if index_dir else default_index_dir(corpus_path)
         url = chroma_url or os.environ.get("QA_CHROMA_URL") or None
         index = Index.open(index_path, chroma_url=url)
-        assistant = cls(index, corpus_path, Retriever(index), ExtractiveAnswerer())
+        config = load_config()
+        llm = LLMAnswerer(config=config) if config else None
+        assistant = cls(index, corpus_path, Retriever(index), ExtractiveAnswerer(), llm)
         if sync and corpus_path.is_dir():
             assistant.sync()
         return assistant
@@ -126,9 +138,51 @@ class Assistant:
             for e in self.index.view().entries.values()
         ]
 
-    def ask(self, question: str, history: History = (), top_k: int = 8) -> Answer:
-        """Answer from the articles only, citing exact spans; abstain when they do not say."""
+    @property
+    def llm_available(self) -> bool:
+        """Is a chat model configured (see qa.llm)? Says nothing about whether it is reachable."""
+        return self.llm is not None
+
+    def ask(self, question: str, history: History = (), top_k: int = 8, mode: str = "extractive") -> Answer:
+        """Answer from the articles only, citing exact spans; abstain when they do not say.
+
+        `mode="llm"` has the configured chat model write the answer (verified; see `stream`).
+        """
+        if mode == "extractive":
+            question = clean_question(question)
+            context = conversation_context(question, history)
+            passages = self.retriever.run(question, top_k=top_k, context=context)
+            return self.answerer.answer(question, passages, self.index.view())
+        final: Answer | None = None
+        for item in self.stream(question, history, mode, top_k):
+            if isinstance(item, Answer):
+                final = item
+        assert final is not None
+        return final
+
+    def stream(
+        self, question: str, history: History = (), mode: str = "llm", top_k: int = 8
+    ) -> Iterator[str | Answer]:
+        """Yield the model's text as it is written, then the final `Answer` (always last).
+
+        The final answer keeps only the sentences that the cited passages support, with exact
+        citations; when none is supported, the model is unreachable or the extractive answerer
+        abstains, it is the extractive answer. `mode="extractive"` yields that answer alone.
+        """
+        if mode not in MODES:
+            raise ValueError(f"answer mode must be one of {', '.join(MODES)}, not {mode!r}")
+        if mode == "llm" and self.llm is None:
+            raise ValueError("no LLM is configured: set QA_LLM_PROVIDER and QA_LLM_MODEL (see qa/llm.py)")
         question = clean_question(question)
         context = conversation_context(question, history)
         passages = self.retriever.run(question, top_k=top_k, context=context)
-        return self.answerer.answer(question, passages, self.index.view())
+        view = self.index.view()
+        extractive = self.answerer.answer(question, passages, view)
+        if mode == "extractive" or extractive.abstained or self.llm is None:
+            yield extractive
+            return
+        try:
+            yield from self.llm.stream(question, passages, view, extractive, history)
+        except LLMError as error:
+            log.warning("%s; showing the extractive answer", error)
+            yield extractive
