@@ -3,7 +3,7 @@
     qa ingest PATH...            copy articles into the corpus and index them
     qa sync                      bring the index in line with the corpus folder
     qa docs [--json]             list the indexed documents
-    qa ask "QUESTION" [--json]   answer with [n] marks and sources
+    qa ask "QUESTION" [--json]   answer with [n] marks and sources (--llm: a chat model writes it, verified)
     qa ask --questions F.jsonl   batch: one JSON answer per input line, in order
     qa chat                      a conversation in the terminal, with follow-ups
     qa remove DOC_ID             delete a document from the corpus and the index
@@ -38,6 +38,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
 
 
+def _mode(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--mode", choices=("extractive", "llm"), default="extractive",
+                       help="extractive (default, offline) or llm: a configured chat model writes the answer, verified (see qa/llm.py)")
+    group.add_argument("--llm", dest="mode", action="store_const", const="llm", help="same as --mode llm")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qa", description="Ask questions about news articles; answers cite exact passages."
@@ -61,9 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--questions", type=Path, metavar="FILE.jsonl",
                    help='batch mode: one {"question", "history"?, "id"?} per line; one JSON answer per line out')
     p.add_argument("--history", help='earlier turns as JSON: [["question", "answer"], ...]')
+    _mode(p)
     _common(p)
 
     p = sub.add_parser("chat", help="a conversation in the terminal (follow-ups use the history)")
+    _mode(p)
     _common(p)
 
     p = sub.add_parser("remove", help="delete a document from the corpus and the index")
@@ -107,7 +116,7 @@ def _parse_history(raw: Any) -> list[tuple[str, str]]:
     return [(q, a) for q, a in raw]
 
 
-def _batch(bot: Any, lines: Iterable[str], out: TextIO) -> int:
+def _batch(bot: Any, lines: Iterable[str], out: TextIO, mode: str = "extractive") -> int:
     from .pipeline import QuestionError
 
     failures = 0
@@ -120,7 +129,7 @@ def _batch(bot: Any, lines: Iterable[str], out: TextIO) -> int:
             if not isinstance(item, dict):
                 raise ValueError("each line must be a JSON object")
             record = {"id": item.get("id", number), "question": item.get("question")}
-            answer = bot.ask(item.get("question") or "", history=_parse_history(item.get("history")))
+            answer = bot.ask(item.get("question") or "", history=_parse_history(item.get("history")), mode=mode)
             data = answer.to_dict()
             record.update({k: data[k] for k in ("answer", "abstained", "citations")})
         except (ValueError, QuestionError) as error:  # JSONDecodeError is a ValueError
@@ -173,10 +182,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.questions is None and not args.question:
         raise ValueError('give a question, e.g. qa ask "Who is the French foreign minister?", or --questions FILE')
     bot = _open(args)
+    if args.mode == "llm" and not bot.llm_available:
+        raise ValueError("no LLM is configured: set QA_LLM_PROVIDER and QA_LLM_MODEL (see qa/llm.py)")
     if args.questions is not None:
         with open(args.questions, encoding="utf-8") as handle:
-            return _batch(bot, handle, sys.stdout)
-    answer = bot.ask(args.question, history=_parse_history(args.history))
+            return _batch(bot, handle, sys.stdout, args.mode)
+    answer = bot.ask(args.question, history=_parse_history(args.history), mode=args.mode)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -199,12 +210,29 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if not question.strip():
             return 0
         try:
-            answer = bot.ask(question, history=history)
+            answer = _chat_answer(bot, question, history, args.mode)
         except QuestionError as error:
             print(f"error: {error}")
             continue
         _print_answer(answer, sys.stdout)
         history.append((question, answer.text))
+
+
+def _chat_answer(bot: Any, question: str, history: list[tuple[str, str]], mode: str) -> Any:
+    """The answer; in llm mode the model's words are shown as they come, then the verified answer."""
+    if mode != "llm":
+        return bot.ask(question, history=history)
+    answer, streamed = None, False
+    for item in bot.stream(question, history=history, mode="llm"):
+        if isinstance(item, str):
+            sys.stdout.write(item)
+            sys.stdout.flush()
+            streamed = True
+        else:
+            answer = item
+    if streamed:
+        sys.stdout.write("\n\nVerified answer" + (" (the model's was not supported; extractive):" if answer.mode != "llm" else ":") + "\n")
+    return answer
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
