@@ -38,13 +38,12 @@ def safe_name(name: str) -> str:
     'x<y>.html' -> 'x_y_.html'. Empty stems become 'upload'.
     """
     base = PureWindowsPath(PurePosixPath(name).name).name  # drop both / and \\ directories
-    base = unicodedata.normalize("NFC", base)
-    base = _UNSAFE.sub("_", base).strip(" .")
+    base = _UNSAFE.sub("_", unicodedata.normalize("NFC", base)).strip(" ")
     stem, dot, suffix = base.rpartition(".")
     if not dot:
         stem, suffix = base, ""
     stem = stem.strip(" ._") or "upload"
-    suffix = suffix.lower()
+    suffix = suffix.strip(" ._").lower()
     stem = stem[: _MAX_NAME - len(suffix) - 1]
     return f"{stem}.{suffix}" if suffix else stem
 
