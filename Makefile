@@ -19,6 +19,10 @@ test: $(STAMP)
 
 install: $(STAMP)
 
+# The evaluation report: the committed datasets -> eval/REPORT.md and eval/plots/ (see eval/README.md).
+eval: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/qa eval --all
+
 # torch first and pinned: 2.13.0 is the CPU build; an unpinned torch pulls a multi-GB CUDA build.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

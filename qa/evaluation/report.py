@@ -220,13 +220,15 @@ def failures_markdown(run: DatasetRun, system: str = "project") -> list[str]:
 
 
 def _git_commit(cwd: Path) -> str:
+    """The short commit of the checkout, marked when qa/ has uncommitted changes."""
     try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=cwd, capture_output=True, text=True, timeout=10
-        )
-        return out.stdout.strip() if out.returncode == 0 else "unknown"
-    except OSError:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=cwd, capture_output=True, text=True, timeout=10)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "qa"], cwd=cwd, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
         return "unknown"
+    if head.returncode != 0:
+        return "unknown"
+    return head.stdout.strip() + (" + uncommitted changes in qa/" if dirty.stdout.strip() else "")
 
 
 DEFINITIONS = """\
@@ -242,7 +244,8 @@ Definitions (percentages unless marked; `–` = nothing to measure):
 - **Abst P / Abst R**: abstentions that were on unanswerable questions / unanswerable questions abstained on.
 - **HasAns / NoAns / Overall**: SQuAD 2.0 split: right on answerable / abstained on unanswerable / both together.
 - **R@k, MRR@10**: gold evidence among the top-k retrieved units (project, BM25, dense: sentences; LangChain: 500-char chunks).
-- **Words**: mean words per non-abstaining answer. **p50/p95 ms**: time to answer one question.
+- **Words**: mean words per non-abstaining answer. Accuracy is containment, so longer answers (a 500-character chunk)
+  contain the gold answer more often: read Acc together with Words and Cit P. **p50/p95 ms**: time to answer one question.
 - Baselines: *langchain* = LangChain tutorial recipe (RecursiveCharacterTextSplitter 500/50, same MiniLM embeddings,
   Chroma, answer = top chunk, never abstains); *bm25* = top BM25 sentence (project's keyword index);
   *dense* = top sentence by cosine (project's Chroma sentence collection, never abstains). Baselines see the
@@ -259,7 +262,7 @@ def render_markdown(
     lines = [
         f"# {title}",
         "",
-        f"Generated {when} at commit `{_git_commit(root)}` by:",
+        f"Generated {when} at commit {_git_commit(root)} by:",
         "",
         "```",
         command,
