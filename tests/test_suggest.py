@@ -17,14 +17,20 @@ PORT_STORY = (
 )
 
 
-def test_quoted_people_become_what_did_they_say_questions():
-    assert "What did Ines Carvalho say?" in suggest.candidate_questions([("t", PORT_STORY)])
+def test_quoted_people_become_what_did_they_say_questions_with_their_topic():
+    assert "What did Ines Carvalho say about the terminal?" in suggest.candidate_questions([("t", PORT_STORY)])
+    assert "What did Ann Lee say?" in suggest.candidate_questions([("t", '"No," Ann Lee said.')])
+
+
+def test_actions_become_who_did_it_questions():
+    assert suggest.actions("Mayor Tomas Eriksen welcomed the decision on Monday.") == ["Who welcomed the decision?"]
+    assert suggest.actions("the mayor welcomed the decision.") == []
 
 
 def test_a_lone_surname_is_resolved_to_the_full_name():
     questions = suggest.candidate_questions([("t", PORT_STORY)])
-    assert "What did Carvalho say?" not in questions
-    assert questions.count("What did Ines Carvalho say?") == 1
+    assert not any(q.startswith("What did Carvalho say") for q in questions)
+    assert sum(q.startswith("What did Ines Carvalho say") for q in questions) == 1
 
 
 def test_people_with_job_titles_become_who_is_questions():
@@ -32,15 +38,13 @@ def test_people_with_job_titles_become_who_is_questions():
 
 
 def test_other_frequent_names_become_about_questions():
-    assert "What do the articles say about Green Party?" in suggest.candidate_questions([("t", PORT_STORY)]) or any(
-        q.startswith("What do the articles say about Green Party") for q in suggest.candidate_questions([("t", PORT_STORY)])
-    )
+    assert "What do the articles say about Green Party?" in suggest.candidate_questions([("t", PORT_STORY)])
 
 
 def test_kinds_are_interleaved_so_starters_vary():
-    questions = suggest.candidate_questions([("t", PORT_STORY)], limit=3)
-    assert [q.split()[0] for q in questions] == ["What", "Who", "What"]
-    assert "say about" in questions[2]
+    questions = suggest.candidate_questions([("t", PORT_STORY)], limit=4)
+    assert questions[0].startswith("What did") and questions[1].startswith("Who ")
+    assert questions[2].startswith("Who is") and questions[3].startswith("What do the articles say about")
 
 
 def test_no_markup_from_a_document_reaches_a_question():
