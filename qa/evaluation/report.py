@@ -299,6 +299,13 @@ def render_markdown(
             for kind in kinds
         ]
         lines += _md_table(header, rows) + [""]
+        if "project" in run.by_kind:
+            lines += [f"Every metric of the project, by kind ({run.dataset.name}):", ""]
+            rows = [
+                [kind, str(m.n)] + [fmt(get(m), style) for _, get, style in COLUMNS]
+                for kind, m in run.by_kind["project"].items()
+            ]
+            lines += _md_table(["Kind", "n"] + [c[0] for c in COLUMNS], rows) + [""]
     if plots:
         lines += ["## Plots", ""] + [f"![{label}]({path})" for label, path in plots.items()] + [""]
     lines += ["## Definitions", "", DEFINITIONS]

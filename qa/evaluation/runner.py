@@ -94,7 +94,7 @@ def _evidence(dataset: Dataset, texts: dict[str, str], run: DatasetRun) -> dict[
 def _progress(total: int, label: str) -> Iterator:  # type: ignore[type-arg]
     """A rich progress bar on stderr when it is a terminal; otherwise a silent no-op."""
     if not sys.stderr.isatty():
-        yield lambda: None
+        yield lambda description: None
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -104,7 +104,7 @@ def _progress(total: int, label: str) -> Iterator:  # type: ignore[type-arg]
         console=Console(stderr=True), transient=True,
     ) as bar:
         task = bar.add_task(label, total=total)
-        yield lambda: bar.advance(task)
+        yield lambda description: bar.update(task, advance=1, description=description)
 
 
 def build_systems(assistant: object, texts: dict[str, str], workdir: Path, baselines: bool) -> list[System]:
@@ -151,7 +151,7 @@ def run_dataset(
                     records.append(
                         QuestionRecord(system.name, item.question, prediction, score(item, prediction, evidence[item.id], texts, squad))
                     )
-                    advance()
+                    advance(f"{dataset.name} · {system.name}")
                 run.records[system.name] = records
                 scores = [r.score for r in records]
                 run.metrics[system.name] = summarize(scores)
