@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
+from functools import lru_cache
 
 _PLAIN = str.maketrans({"‘": "'", "’": "'", "ʼ": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-", "‑": "-"})
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
@@ -29,7 +30,8 @@ def _fold_char(ch: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def normalize_with_map(text: str) -> tuple[str, list[int]]:
+@lru_cache(maxsize=256)
+def normalize_with_map(text: str) -> tuple[str, tuple[int, ...]]:
     """The normalised text and, for each of its characters, the index it came from in `text`."""
     out: list[str] = []
     where: list[int] = []
@@ -43,7 +45,7 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     while out and out[-1] == " ":
         out.pop()
         where.pop()
-    return "".join(out), where
+    return "".join(out), tuple(where)
 
 
 def normalize(text: str) -> str:
