@@ -161,6 +161,15 @@ def test_abstaining_on_an_answerable_question_scores_zero_and_is_not_in_citation
     assert m.words_mean is None
 
 
+def test_without_known_evidence_answer_citation_needs_the_answer_in_a_quote():
+    item = Item(id="x", question="?", history=(), answerable=True, kind="other", must=(("2029",),), support=("not in the text",))
+    evidence, _ = article_evidence(item, TEXTS)
+    assert evidence == ()
+    assert score(item, _answer(_cite(_sentence(1))), evidence, TEXTS, squad=False).correct_cited
+    off = _answer(_cite(_sentence(0)), text="It opens in 2029 [1].")
+    assert not score(item, off, evidence, TEXTS, squad=False).correct_cited
+
+
 # -- citations ------------------------------------------------------------------------------------
 
 def test_citation_precision_is_the_share_of_citations_on_evidence():

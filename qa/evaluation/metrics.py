@@ -139,8 +139,10 @@ def score(item: Item, pred: Prediction, evidence: Evidence, texts: Mapping[str, 
         if squad:
             first = pred.citations[0].quote if pred.citations else ""
             correct_cited = bool(correct) and any(squad_contains(first, a) for a in item.answers)
-        else:
+        elif evidence:
             correct_cited = bool(correct) and bool(held_groups((c.span for c in pred.citations), evidence))
+        else:  # the support strings are not in the corpus: a cited quote must hold the answer itself
+            correct_cited = bool(correct) and any(answer_correct(item, c.quote, False) for c in pred.citations)
         if evidence and answered:
             holding = sum(1 for c in pred.citations if held_groups([c.span], evidence))
             covered = len(held_groups((c.span for c in pred.citations), evidence)) == len(evidence)
