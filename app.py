@@ -173,6 +173,10 @@ def build_app(bot: Assistant) -> gr.Blocks:
     def examples() -> list[dict[str, str]]:
         return [{"text": q} for q in state["starters"]]
 
+    def placeholder() -> str:
+        hint = "Try one of the questions below, or type your own." if state["starters"] else "Type a question below."
+        return f"<div class='qa-placeholder'><b>Ask about your articles.</b><br>{hint}</div>"
+
     def doc_choices() -> list[str]:
         return [row[0] for row in document_rows(bot)]
 
@@ -199,8 +203,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
                     feedback_options=None,
                     allow_tags=False,
                     examples=examples() or None,
-                    placeholder="<div class='qa-placeholder'><b>Ask about your articles.</b><br>"
-                    "Try one of the questions below, or type your own.</div>",
+                    placeholder=placeholder(),
                 )
                 with gr.Row(elem_id="qa-ask-row"):
                     question = gr.Textbox(
@@ -234,7 +237,8 @@ def build_app(bot: Assistant) -> gr.Blocks:
                         status = gr.HTML("", elem_id="qa-status", js_on_load=None)
                         with gr.Row():
                             to_remove = gr.Dropdown(
-                                choices=doc_choices(), label="Remove a document", scale=3, elem_id="qa-remove-choice"
+                                choices=doc_choices(), value=None, label="Remove a document", scale=3,
+                                elem_id="qa-remove-choice",
                             )
                             remove = gr.Button("Remove", variant="stop", scale=1, elem_id="qa-remove")
                     with gr.Tab("Settings", id="settings"):
@@ -304,7 +308,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
                 message,
                 render.documents_table(document_rows(bot)),
                 gr.Dropdown(choices=doc_choices(), value=None),
-                gr.Chatbot(examples=examples() or None),
+                gr.Chatbot(examples=examples() or None, placeholder=placeholder()),
                 None,
             )
 
