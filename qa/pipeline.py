@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -53,11 +54,32 @@ def default_index_dir(corpus: Path) -> Path:
     return corpus.parent / ".qa-index" / corpus.name
 
 
+def _drop_invisible(text: str) -> str:
+    """Control characters become spaces; lone surrogates and bidi/format controls go.
+
+    Zero-width joiners (U+200C, U+200D) stay: some scripts and emoji need them.
+    """
+    out = []
+    for ch in _CONTROL.sub(" ", text):
+        category = unicodedata.category(ch)
+        if category == "Cc":
+            out.append(" ")
+        elif category == "Cs" or (category == "Cf" and ch not in "\u200c\u200d"):
+            continue
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def clean_question(question: str) -> str:
     """The question with control characters removed; QuestionError when empty or too long."""
     if not isinstance(question, str):
         raise QuestionError("the question must be text")
-    cleaned = " ".join(_CONTROL.sub(" ", question).split())
+    if len(question) > 50 * MAX_QUESTION_CHARS:  # do not even scan a pasted book
+        raise QuestionError(
+            f"the question is {len(question):,} characters long; the limit is {MAX_QUESTION_CHARS:,}"
+        )
+    cleaned = " ".join(_drop_invisible(question).split())
     if not cleaned:
         raise QuestionError("the question is empty; type a question about the articles")
     if len(cleaned) > MAX_QUESTION_CHARS:
