@@ -13,11 +13,13 @@ or when a name in the question occurs nowhere in the articles.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
+
+from .calibration import Calibration, load_calibration
 from .citations import Citation, make_citations
 from .index import IndexView
 from .keyword import fold
@@ -48,26 +50,32 @@ class Answer:
         return data
 
 
-@dataclass(frozen=True)
-class Abstention:
-    """P(answerable) = sigmoid(bias + w . features); abstain below `threshold`."""
+ABSTAIN_FEATURES = (
+    "top_score",  # the ranker's log-odds for the best sentence
+    "margin",  # ... minus that of the second best
+    "dense",  # the best sentence's features (see retrieval.FEATURES)
+    "lexical",
+    "context_lexical",
+    "names",
+    "type_missing",
+    "missing_names",  # share of the question's names that the top documents never mention
+)
 
-    bias: float = -9.0
-    dense: float = 7.0
-    lexical: float = 4.0
-    context_lexical: float = 3.0
-    type_match: float = 1.0
-    threshold: float = 0.5
 
-    def probability(self, p: Passage) -> float:
-        z = (
-            self.bias
-            + self.dense * p.dense
-            + self.lexical * p.lexical
-            + self.context_lexical * p.context_lexical
-            + self.type_match * (1.0 if p.type_match else 0.0)
-        )
-        return 1.0 / (1.0 + math.exp(-z))
+def abstention_features(q: Question, passages: list[Passage], view: IndexView) -> list[float]:
+    best = passages[0]
+    second = passages[1].score if len(passages) > 1 else best.score - 5.0
+    missing = missing_names(q, view, [p.doc_id for p in passages[:3]])
+    return [
+        best.score,
+        best.score - second,
+        best.feature("dense"),
+        best.feature("lexical"),
+        best.feature("context_lexical"),
+        best.feature("names"),
+        best.feature("type_missing"),
+        len(missing) / len(q.names) if q.names else 0.0,
+    ]
 
 
 def missing_names(q: Question, view: IndexView, doc_ids: list[str]) -> list[str]:
@@ -84,10 +92,12 @@ def missing_names(q: Question, view: IndexView, doc_ids: list[str]) -> list[str]
 class ExtractiveAnswerer:
     """`answer(question, passages, view) -> Answer`: sentences from the articles, cited."""
 
-    def __init__(self, abstention: Abstention = Abstention(), list_margin: float = 0.12, max_sentences: int = 3) -> None:
+    def __init__(
+        self, calibration: Calibration | None = None, list_margin: float = 1.0, max_sentences: int = 3
+    ) -> None:
         if max_sentences < 1:
             raise ValueError("max_sentences must be >= 1")
-        self.abstention = abstention
+        self.calibration = calibration or load_calibration()
         self.list_margin = list_margin
         self.max_sentences = max_sentences
 
@@ -97,8 +107,10 @@ class ExtractiveAnswerer:
         if not passages:
             return self._abstain(question, [], docs, 0.0)
         best = passages[0]
-        confidence = self.abstention.probability(best)
-        if confidence < self.abstention.threshold or missing_names(q, view, [p.doc_id for p in passages[:3]]):
+        features = abstention_features(q, passages, view)
+        confidence = float(self.calibration.abstainer.probability(np.asarray(features))[0])
+        if confidence < self.calibration.threshold or features[-1] == 1.0:
+            # weak evidence, or every name the question mentions is absent from the articles
             return self._abstain(question, passages, docs, confidence)
         chosen = [best]
         if q.is_list:

@@ -41,6 +41,8 @@ STOPWORDS = frozenset(
 
 def fold(text: str) -> str:
     """Lower-case and strip accents: 'Séjourné' -> 'sejourne'."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -67,6 +69,12 @@ def tokenize(text: str) -> list[str]:
     return [_stem(w) for w in words(text) if w not in STOPWORDS]
 
 
+@lru_cache(maxsize=200_000)
+def token_set(text: str) -> frozenset[str]:
+    """`tokenize` as a set, cached: sentences are scored again and again."""
+    return frozenset(tokenize(text))
+
+
 @dataclass
 class KeywordIndex:
     """BM25 over items identified by string ids, with document frequencies for IDF weights."""
@@ -74,6 +82,7 @@ class KeywordIndex:
     ids: list[str]
     _bm25: object
     doc_freq: dict[str, int]
+    _positions: dict[str, int] | None = None
 
     @classmethod
     def build(cls, ids: list[str], token_lists: list[list[str]]) -> "KeywordIndex":
@@ -106,6 +115,13 @@ class KeywordIndex:
         if not known or not self.ids:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self._bm25.get_scores(known), dtype=np.float32)[: len(self.ids)]  # type: ignore[attr-defined]
+
+    def scores_for(self, tokens: list[str], ids: list[str]) -> dict[str, float]:
+        """BM25 scores of the given ids."""
+        if self._positions is None:
+            self._positions = {id_: i for i, id_ in enumerate(self.ids)}
+        scores = self.scores(tokens)
+        return {id_: float(scores[self._positions[id_]]) for id_ in ids if id_ in self._positions}
 
     def search(self, tokens: list[str], k: int) -> list[tuple[str, float]]:
         """The top `k` (id, score) pairs with a positive score, best first."""

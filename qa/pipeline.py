@@ -21,7 +21,7 @@ from .citations import strip_marks
 from .index import Index
 from .ingest import SyncReport, copy_into_corpus, sync_corpus
 from .llm import LLMAnswerer, LLMError, load_config
-from .question import analyse
+from .question import analyse, names_in
 from .retrieval import Retriever
 
 log = logging.getLogger(__name__)
@@ -92,11 +92,13 @@ def clean_question(question: str) -> str:
 
 
 def conversation_context(question: str, history: History) -> str:
-    """Earlier turns that a follow-up needs ("he", "and which ones..."), else nothing."""
+    """What a follow-up ("he", "and which ones...") needs from the conversation, else nothing:
+    the previous question, and the names its answer gave (who "he" is)."""
     if not history or not analyse(question).refers_back:
         return ""
     last_question, last_answer = history[-1]
-    return f"{last_question} {strip_marks(last_answer)[:500]}"
+    names = " ".join(dict.fromkeys(names_in(strip_marks(last_answer))))
+    return f"{last_question} {names}".strip()
 
 
 class Assistant:

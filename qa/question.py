@@ -58,7 +58,9 @@ class Question:
 
 
 def _answer_type(lowered: str) -> str | None:
-    if re.match(r"^(how (many|much|long|old|far|big|large|tall|often)|what (number|percentage|share|proportion|amount))\b", lowered):
+    if re.match(r"^(how (many|much|long|old|far|big|large|tall|often|frequent)|(what|which) (number|percentage|share|proportion|amount|price|cost|size|rate|sum|total|figure)\b)", lowered):
+        return "number"
+    if re.search(r"\b(how much|how many|price tag|what proportion|what percentage|what share|by how much)\b", lowered):
         return "number"
     if re.match(r"^(when\b|(in )?(what|which) (year|date|day|month|time|century|decade)\b)", lowered):
         return "date"

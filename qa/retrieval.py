@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,19 +25,30 @@ from . import embeddings
 from .chunking import Sentence
 from .index import Index, IndexView
 from .ingest import CHUNK_OVERLAP, CHUNK_SIZE
-from .keyword import KeywordIndex, tokenize
+from .calibration import LinearModel, load_calibration
+from .keyword import KeywordIndex, fold, token_set, tokenize
 from .question import Question, analyse, has_answer_type
 
 RRF_K = 60
 
 
-@dataclass(frozen=True)
-class Weights:
-    dense: float = 1.0
-    chunk_dense: float = 0.3
-    lexical: float = 0.5
-    context_lexical: float = 0.3
-    type_match: float = 0.15
+FEATURES = (
+    "dense",  # cosine(question, sentence)
+    "chunk_dense",  # best cosine(question, enclosing chunk)
+    "dense_gap",  # dense minus the best dense among candidates (<= 0)
+    "lexical",  # IDF-weighted share of question terms in the sentence
+    "context_lexical",  # ... in the sentence, its neighbours and the title
+    "bm25",  # sentence BM25 / best candidate BM25
+    "bigrams",  # share of the question's adjacent term pairs found in the sentence
+    "names",  # share of the question's names found near the sentence
+    "novelty",  # share of the sentence's terms that the question does not have
+    "type_match",  # the question expects a type (number, date, name) and the sentence has one
+    "type_missing",  # ... and the sentence has none
+    "length",  # log of the sentence's term count
+    "dense_rank",  # 1 / (1 + rank by dense among candidates)
+    "bm25_rank",  # 1 / (1 + rank by BM25 among candidates)
+    "position",  # 1 / (1 + the sentence's index in its document): news leads carry key facts
+)
 
 
 @dataclass(frozen=True)
@@ -45,13 +57,12 @@ class Passage:
 
     doc_id: str
     sentence: Sentence
-    score: float
-    dense: float
-    chunk_dense: float
-    lexical: float
-    context_lexical: float
-    type_match: bool
+    score: float  # the ranker's log-odds that this sentence holds the answer
+    features: tuple[float, ...]  # in FEATURES order
     text: str
+
+    def feature(self, name: str) -> float:
+        return self.features[FEATURES.index(name)]
 
 
 def coverage(terms: list[str], tokens: set[str], keyword: KeywordIndex) -> float:
@@ -72,6 +83,15 @@ def _rrf(rankings: list[list[str]]) -> dict[str, float]:
     return fused
 
 
+def _ranks(values: list[float]) -> list[int]:
+    """Rank of each value, 0 for the largest."""
+    order = np.argsort(-np.asarray(values), kind="stable")
+    ranks = [0] * len(values)
+    for rank, i in enumerate(order):
+        ranks[i] = rank
+    return ranks
+
+
 def _split_id(id_: str, marker: str) -> tuple[str, int]:
     doc_id, _, number = id_.rpartition(f"::{marker}")
     return doc_id, int(number)
@@ -89,14 +109,18 @@ class Retriever:
     """Hybrid retriever: `run(question, top_k) -> list[Passage]`, best first."""
 
     def __init__(
-        self, index: Index, pool: int = 40, chunk_pool: int = 8, weights: Weights = Weights()
+        self,
+        index: Index,
+        pool: int = 40,
+        chunk_pool: int = 8,
+        ranker: LinearModel | None = None,
     ) -> None:
         if pool < 1 or chunk_pool < 1:
             raise ValueError("pool and chunk_pool must be >= 1")
         self.index = index
         self.pool = pool
         self.chunk_pool = chunk_pool
-        self.weights = weights
+        self.ranker = ranker or load_calibration().ranker
 
     def run(self, question: str, top_k: int = 8, context: str = "") -> list[Passage]:
         """Rank sentences for `question`; `context` (earlier turns) widens the search."""
@@ -111,34 +135,47 @@ class Retriever:
 
         dense_s = self._dense(view, "sentences", vector, self.pool)
         dense_c = self._dense(view, "chunks", vector, self.chunk_pool)
-        lex_s = [id_ for id_, _ in view.sentences.search(terms + extra, self.pool)]
+        lex_s = dict(view.sentences.search(terms + extra, self.pool))
         lex_c = [id_ for id_, _ in view.chunks.search(terms + extra, self.chunk_pool)]
         fused_chunks = sorted(_rrf([list(dense_c), lex_c]).items(), key=lambda kv: -kv[1])
 
-        candidates: dict[str, None] = dict.fromkeys(list(dense_s) + lex_s)
+        candidates: dict[str, None] = dict.fromkeys(list(dense_s) + list(lex_s))
+        step = CHUNK_SIZE - CHUNK_OVERLAP
         for chunk_id, _ in fused_chunks[: self.chunk_pool]:
             doc_id, c = _split_id(chunk_id, "c")
             entry = view.entries.get(doc_id)
-            if entry is None:
-                continue
-            step = CHUNK_SIZE - CHUNK_OVERLAP
-            for s in entry.sentences[c * step : c * step + CHUNK_SIZE]:
-                candidates[f"{doc_id}::s{s.index}"] = None
-        candidates = {
-            id_: None for id_ in candidates if self._visible(view, id_)
-        }
-        if not candidates:
+            if entry is not None:
+                for s in entry.sentences[c * step : c * step + CHUNK_SIZE]:
+                    candidates[f"{doc_id}::s{s.index}"] = None
+        ids = [id_ for id_ in candidates if self._visible(view, id_)]
+        if not ids:
             return []
-        s_vectors = self._vectors(view, "sentences", list(candidates), dense_s, vector)
+        dense = self._cosines(view, "sentences", ids, dense_s, vector)
         needed_chunks = {
             f"{doc_id}::c{c}"
-            for doc_id, i in (_split_id(id_, "s") for id_ in candidates)
+            for doc_id, i in (_split_id(id_, "s") for id_ in ids)
             for c in _chunks_of(i, len(view.entries[doc_id].sentences))
         }
-        c_scores = self._vectors(view, "chunks", sorted(needed_chunks), dense_c, vector)
+        chunk_scores = self._cosines(view, "chunks", sorted(needed_chunks), dense_c, vector)
+        best_dense = max(dense.values(), default=0.0)
+        bm25 = view.sentences.scores_for(terms + extra, ids)
+        best_bm25 = max(bm25.values(), default=0.0) or 1.0
+        features = [
+            self._features(
+                view, q, terms, extra, id_, dense.get(id_, 0.0), best_dense,
+                float(bm25.get(id_, 0.0)) / best_bm25, chunk_scores,
+            )
+            for id_ in ids
+        ]
+        dense_rank = _ranks([dense.get(id_, 0.0) for id_ in ids])
+        bm25_rank = _ranks([bm25.get(id_, 0.0) for id_ in ids])
+        for (_, values), dr, br in zip(features, dense_rank, bm25_rank):
+            values.extend((1.0 / (1 + dr), 1.0 / (1 + br)))
+            values.append(values.pop(-3))  # keep FEATURES order: position last
+        scores = self.ranker.log_odds(np.asarray([f for _, f in features], dtype=np.float64))
         passages = [
-            self._score(view, q, terms, extra, id_, s_vectors.get(id_, 0.0), c_scores)
-            for id_ in candidates
+            Passage(id_[0], id_[1], float(score), tuple(f), id_[2])
+            for (id_, f), score in zip(features, scores)
         ]
         passages.sort(key=lambda p: -p.score)
         return passages[:top_k]
@@ -153,7 +190,7 @@ class Retriever:
             if view.is_current(str(h.meta.get("doc_id")), str(h.meta.get("sha256")))
         }
 
-    def _vectors(
+    def _cosines(
         self, view: IndexView, kind: str, ids: list[str], known: dict[str, float], vector: np.ndarray
     ) -> dict[str, float]:
         """Cosine to the query for every id: from the dense hits, else from stored vectors."""
@@ -169,44 +206,53 @@ class Retriever:
         flags = view.furniture.get(doc_id)
         return flags is not None and i < len(flags) and not flags[i]
 
-    def _score(
-        self,
+    @staticmethod
+    def _features(
         view: IndexView,
         q: Question,
         terms: list[str],
         extra: list[str],
         id_: str,
         dense: float,
+        best_dense: float,
+        bm25: float,
         chunk_scores: dict[str, float],
-    ) -> Passage:
+    ) -> tuple[tuple[str, Sentence, str], list[float]]:
         doc_id, i = _split_id(id_, "s")
         entry = view.entries[doc_id]
         sentence = entry.sentences[i]
         text = entry.doc.text[sentence.start : sentence.end]
-        tokens = set(tokenize(text))
+        tokens = token_set(text)
         flags = view.furniture[doc_id]
-        window = [
-            s
-            for s in entry.sentences[max(0, i - 2) : i + 2]
-            if not flags[s.index]
-        ]
-        window_tokens = set(tokenize(" ".join(entry.doc.text[s.start : s.end] for s in window)))
-        window_tokens |= set(tokenize(entry.doc.title))
-        lexical = coverage(terms, tokens, view.sentences)
-        context_lexical = coverage(terms + extra, window_tokens, view.sentences)
+        near = [entry.doc.title]
+        for s in entry.sentences[max(0, i - 2) : i + 2]:
+            if not flags[s.index]:
+                near.append(entry.doc.text[s.start : s.end])
+        window_tokens: set[str] = set()
+        for piece in near:
+            window_tokens |= token_set(piece)
         chunk_dense = max(
             (chunk_scores.get(f"{doc_id}::c{c}", 0.0) for c in _chunks_of(i, len(entry.sentences))),
             default=0.0,
         )
-        type_match = has_answer_type(q.answer_type, text, q)
-        w = self.weights
-        score = (
-            w.dense * dense
-            + w.chunk_dense * chunk_dense
-            + w.lexical * lexical
-            + w.context_lexical * context_lexical
-            + (w.type_match if type_match else -w.type_match if q.answer_type else 0.0)
-        )
-        return Passage(
-            doc_id, sentence, score, dense, chunk_dense, lexical, context_lexical, type_match, text
-        )
+        pairs = list(zip(terms, terms[1:]))
+        sentence_terms = tokenize(text)
+        sentence_pairs = set(zip(sentence_terms, sentence_terms[1:]))
+        near_text = fold(" ".join(near))
+        has_type = has_answer_type(q.answer_type, text, q) if q.answer_type else False
+        values = [
+            dense,
+            chunk_dense,
+            dense - best_dense,
+            coverage(terms, tokens, view.sentences),
+            coverage(terms + extra, window_tokens, view.sentences),
+            bm25,
+            sum(p in sentence_pairs for p in pairs) / len(pairs) if pairs else 0.0,
+            sum(n in near_text for n in q.names) / len(q.names) if q.names else 0.0,
+            len(tokens - set(terms)) / len(tokens) if tokens else 0.0,
+            1.0 if q.answer_type and has_type else 0.0,
+            1.0 if q.answer_type and not has_type else 0.0,
+            math.log1p(len(sentence_terms)),
+            1.0 / (1 + i),  # position; moved after the rank features by `run`
+        ]
+        return (doc_id, sentence, text), values

@@ -1,0 +1,281 @@
+"""Fit the sentence ranker and the abstention model; write qa/calibration.json.
+
+Method (described in eval/REPORT.md and the README):
+1. Every question of the public sets (eval/datasets: article_dev, own_articles, squad2_public)
+   is run through the real retriever, which returns all its candidate sentences with features
+   (qa.retrieval.FEATURES). A candidate is positive when it holds the gold evidence (a `support`
+   string, or a SQuAD gold answer inside the question's own context).
+2. Ranker: pairwise logistic regression (a linear RankNet, standardised features, L2): an
+   evidence sentence's features minus a non-evidence sentence's, per question.
+3. Abstainer: logistic regression on per-question features of the ranked list
+   (qa.answering.ABSTAIN_FEATURES); a question is positive when it is answerable and the ranked
+   list's first sentence holds the evidence. Its features use out-of-fold ranker scores.
+4. Threshold: the highest that still answers 90% of the answerable questions whose first
+   sentence holds the evidence (out-of-fold probabilities). On SQuAD 2.0's adversarial
+   unanswerable questions no threshold separates well with these features (the sweep printed
+   shows the trade-off), so the product errs on the side of answering, with citations.
+Everything is cross-validated by document (5 folds; a document's questions are never split),
+and the out-of-fold figures are printed: they are what to expect on unseen articles. The final
+models are then fitted on all questions.
+
+    python eval/calibrate.py            # prints the cross-validated figures, writes the JSON
+    python eval/calibrate.py --dry-run  # figures only
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import re
+import shutil
+import string
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from qa import Assistant  # noqa: E402
+from qa.answering import ABSTAIN_FEATURES, abstention_features  # noqa: E402
+from qa.calibration import CALIBRATION_FILE, LinearModel  # noqa: E402
+from qa.keyword import fold  # noqa: E402
+from qa.pipeline import conversation_context  # noqa: E402
+from qa.question import analyse  # noqa: E402
+from qa.retrieval import FEATURES, Passage  # noqa: E402
+
+DATASETS = ROOT / "eval" / "datasets"
+POOL = 200  # every candidate the retriever produces
+
+
+@dataclass
+class Item:
+    group: str  # document (or article) the question belongs to: the unit of the folds
+    answerable: bool
+    passages: list[Passage]
+    labels: list[bool]  # per passage: holds the gold evidence
+    view: object
+    question: str
+
+
+def _squad_norm(text: str) -> str:
+    text = "".join(ch for ch in text.lower() if ch not in set(string.punctuation))
+    return " ".join(re.sub(r"\b(a|an|the)\b", " ", text).split())
+
+
+NEUTRAL = LinearModel(FEATURES, (0.0,) * len(FEATURES), 0.0, (0.0,) * len(FEATURES), (1.0,) * len(FEATURES))
+
+
+def _open(index_dir: Path, corpus: Path) -> Assistant:
+    """The real pipeline, with a neutral ranker: every candidate comes back, in any order."""
+    bot = Assistant.open(index_dir=index_dir, corpus=corpus)
+    bot.retriever.ranker = NEUTRAL
+    return bot
+
+
+def _article_items(dataset: Path, corpus: Path, workdir: Path) -> list[Item]:
+    bot = _open(workdir / f"index-{dataset.stem}", corpus)
+    items = []
+    for line in dataset.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        history = [tuple(pair) for pair in row.get("history", [])]
+        context = conversation_context(row["question"], history)
+        passages = bot.retriever.run(row["question"], top_k=POOL, context=context)
+        support = [fold(s) for s in row.get("support", [])]
+        labels = [any(s in fold(p.text) or fold(p.text) in s for s in support) for p in passages]
+        group = row.get("doc_id") or dataset.stem
+        items.append(Item(f"{dataset.stem}/{group}", row["answerable"], passages, labels, bot.index.view(), row["question"]))
+    return items
+
+
+def _squad_items(dataset: Path, workdir: Path) -> list[Item]:
+    rows = [json.loads(line) for line in dataset.read_text(encoding="utf-8").splitlines()]
+    corpus = workdir / "squad-corpus"
+    corpus.mkdir(exist_ok=True)
+    for row in rows:
+        (corpus / f"{row['doc_id']}.txt").write_text(row["context"], encoding="utf-8")
+    bot = _open(workdir / "index-squad", corpus)
+    items = []
+    for row in rows:
+        passages = bot.retriever.run(row["question"], top_k=POOL)
+        golds = [_squad_norm(a) for a in row["answers"]]
+        own = f"{row['doc_id']}.txt"
+        labels = [
+            row["answerable"] and p.doc_id == own and any(g in _squad_norm(p.text) for g in golds)
+            for p in passages
+        ]
+        items.append(Item(f"squad/{row['doc_id']}", row["answerable"], passages, labels, bot.index.view(), row["question"]))
+    return items
+
+
+def _fit(
+    x: np.ndarray, y: np.ndarray, names: tuple[str, ...], weight: np.ndarray | None = None, c: float = 1.0
+) -> LinearModel:
+    from sklearn.linear_model import LogisticRegression
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
+    model.fit((x - mean) / scale, y, sample_weight=weight)
+    return LinearModel(
+        names, tuple(float(w) for w in model.coef_[0]), float(model.intercept_[0]),
+        tuple(float(m) for m in mean), tuple(float(s) for s in scale),
+    )
+
+
+def _fit_ranker(items: list[Item], max_negatives: int = 40) -> LinearModel:
+    """Pairwise logistic regression (a linear RankNet): for each question, the features of a
+    sentence holding the evidence minus those of one that does not. Every question weighs the
+    same. The model has no intercept: only differences within a question matter."""
+    from sklearn.linear_model import LogisticRegression
+
+    x_all = np.asarray([p.features for it in items for p in it.passages], dtype=np.float64)
+    mean, scale = x_all.mean(axis=0), x_all.std(axis=0)
+    scale[scale == 0] = 1.0
+    rows, weights = [], []
+    rng = np.random.default_rng(0)
+    for it in items:
+        z = (np.asarray([p.features for p in it.passages], dtype=np.float64) - mean) / scale
+        pos = [i for i, lab in enumerate(it.labels) if lab]
+        neg = [i for i, lab in enumerate(it.labels) if not lab]
+        if not pos or not neg:
+            continue
+        neg = list(rng.permutation(neg)[:max_negatives])
+        pairs = [(i, j) for i in pos for j in neg]
+        for i, j in pairs:
+            rows.append(z[i] - z[j])
+            weights.append(1.0 / len(pairs))
+    x = np.asarray(rows + [-r for r in rows])
+    y = np.asarray([1] * len(rows) + [0] * len(rows))
+    w = np.asarray(weights + weights)
+    model = LogisticRegression(C=1.0, fit_intercept=False, max_iter=5000)
+    model.fit(x, y, sample_weight=w)
+    return LinearModel(
+        FEATURES, tuple(float(v) for v in model.coef_[0]), 0.0,
+        tuple(float(m) for m in mean), tuple(float(s) for s in scale),
+    )
+
+
+def _rescored(item: Item, ranker: LinearModel) -> tuple[list[Passage], list[bool]]:
+    if not item.passages:
+        return [], []
+    scores = ranker.log_odds(np.asarray([p.features for p in item.passages]))
+    order = np.argsort(-scores, kind="stable")
+    passages = [
+        Passage(item.passages[i].doc_id, item.passages[i].sentence, float(scores[i]), item.passages[i].features, item.passages[i].text)
+        for i in order
+    ]
+    return passages, [item.labels[i] for i in order]
+
+
+def _abstain_rows(items: list[Item], rankers: list[LinearModel]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    x, y, top_ok = [], [], []
+    for item, ranker in zip(items, rankers):
+        passages, labels = _rescored(item, ranker)
+        if not passages:
+            x.append([0.0] * len(ABSTAIN_FEATURES))
+            y.append(False)
+            top_ok.append(False)
+            continue
+        x.append(abstention_features(analyse(item.question), passages, item.view))  # type: ignore[arg-type]
+        y.append(item.answerable and labels[0])
+        top_ok.append(labels[0])
+    return np.asarray(x), np.asarray(y, dtype=bool), np.asarray(top_ok, dtype=bool)
+
+
+KEEP = 0.90  # share of rightly answerable questions that must stay answered
+
+
+def _threshold(prob: np.ndarray, answerable: np.ndarray, top_ok: np.ndarray) -> float:
+    """The highest threshold that still answers KEEP of the answerable questions whose first
+    sentence holds the evidence: abstain as much as possible without losing good answers."""
+    good = prob[answerable & top_ok]
+    return float(np.quantile(good, 1.0 - KEEP)) if good.size else 0.5
+
+
+def _report(name: str, items: list[Item], prob: np.ndarray, top_ok: np.ndarray, t: float) -> str:
+    answerable = np.asarray([it.answerable for it in items])
+    answered = prob >= t
+    top1 = top_ok[answerable].mean()
+    has = (answered & top_ok)[answerable].mean()
+    no = (~answered)[~answerable].mean() if (~answerable).any() else float("nan")
+    return (
+        f"{name:14s} n={len(items):3d}  top-1 evidence {top1:6.1%}  answered right {has:6.1%}  "
+        f"unanswerable abstained {no:6.1%}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dry-run", action="store_true", help="print figures, write nothing")
+    parser.add_argument("--folds", type=int, default=5)
+    args = parser.parse_args()
+    logging.disable(logging.INFO)
+
+    workdir = Path(tempfile.mkdtemp(prefix="qa-calibrate-"))
+    try:
+        sets = {
+            "article_dev": _article_items(DATASETS / "article_dev.jsonl", ROOT / "corpus", workdir),
+            "own_articles": _article_items(DATASETS / "own_articles.jsonl", DATASETS / "articles", workdir),
+            "squad2_public": _squad_items(DATASETS / "squad2_public.jsonl", workdir),
+        }
+        items = [it for group in sets.values() for it in group]
+        groups = sorted({it.group for it in items})
+        rng = np.random.default_rng(0)
+        fold_of = {g: int(f) for g, f in zip(groups, rng.permutation(len(groups)) % args.folds)}
+
+        # out-of-fold rankers, then out-of-fold abstainers on their scores
+        oof_rankers: list[LinearModel | None] = [None] * len(items)
+        for f in range(args.folds):
+            train = [it for it in items if fold_of[it.group] != f]
+            ranker = _fit_ranker(train)
+            for i, it in enumerate(items):
+                if fold_of[it.group] == f:
+                    oof_rankers[i] = ranker
+        x_abs, y_abs, top_ok = _abstain_rows(items, oof_rankers)  # type: ignore[arg-type]
+        prob = np.zeros(len(items))
+        for f in range(args.folds):
+            train = np.asarray([fold_of[it.group] != f for it in items])
+            model = _fit(x_abs[train], y_abs[train], ABSTAIN_FEATURES)
+            prob[~train] = model.probability(x_abs[~train])
+        answerable = np.asarray([it.answerable for it in items])
+        threshold = _threshold(prob, answerable, top_ok)
+        for t in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
+            answered = prob >= t
+            print(f"  t={t:.1f} answered right {(answered & top_ok)[answerable].mean():.1%} "
+                  f"unanswerable abstained {(~answered)[~answerable].mean():.1%}")
+        print(f"cross-validated ({args.folds} folds by document), threshold {threshold:.2f}:")
+        start = 0
+        for name, group in sets.items():
+            sl = slice(start, start + len(group))
+            print("  " + _report(name, group, prob[sl], top_ok[sl], threshold))
+            start += len(group)
+
+        ranker = _fit_ranker(items)
+        x_all, y_all, _ = _abstain_rows(items, [ranker] * len(items))
+        abstainer = _fit(x_all, y_all, ABSTAIN_FEATURES)
+        if not args.dry_run:
+            data = {
+                "note": "fitted by eval/calibrate.py; do not edit by hand",
+                "ranker": {**ranker.__dict__},
+                "abstainer": {**abstainer.__dict__},
+                "threshold": threshold,
+            }
+            CALIBRATION_FILE.write_text(json.dumps(data, indent=1) + "\n")
+            print(f"wrote {CALIBRATION_FILE.relative_to(ROOT)}")
+        print("ranker weights:", dict(zip(FEATURES, np.round(ranker.weights, 2))))
+        print("abstainer weights:", dict(zip(ABSTAIN_FEATURES, np.round(abstainer.weights, 2))))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
