@@ -112,14 +112,14 @@ class NumpyMiniLM:
             att = p + "attention.self."
             self.layers.append(
                 _Layer(
-                    qkv=np.concatenate([w[att + n + ".weight"] for n in ("query", "key", "value")]).T.copy(),
+                    qkv=np.concatenate([w[att + n + ".weight"] for n in ("query", "key", "value")]).T,
                     qkv_bias=np.concatenate([w[att + n + ".bias"] for n in ("query", "key", "value")]),
-                    out=w[p + "attention.output.dense.weight"].T.copy(),
+                    out=w[p + "attention.output.dense.weight"].T,
                     out_bias=w[p + "attention.output.dense.bias"],
                     ln1=(w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"]),
-                    up=w[p + "intermediate.dense.weight"].T.copy(),
+                    up=w[p + "intermediate.dense.weight"].T,
                     up_bias=w[p + "intermediate.dense.bias"],
-                    down=w[p + "output.dense.weight"].T.copy(),
+                    down=w[p + "output.dense.weight"].T,
                     down_bias=w[p + "output.dense.bias"],
                     ln2=(w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]),
                 )
@@ -131,8 +131,6 @@ class NumpyMiniLM:
         return (x - mean) / np.sqrt(var + self.eps) * ln[0] + ln[1]
 
     def _one(self, ids: list[int]) -> np.ndarray:
-        from scipy.special import erf
-
         n, heads = len(ids), self.heads
         x = self._norm(self.word[ids] + self.position[:n] + self.token_type, self.ln0)
         for layer in self.layers:
@@ -145,7 +143,7 @@ class NumpyMiniLM:
             context = (scores @ v).transpose(1, 0, 2).reshape(n, heads * size)
             x = self._norm(context @ layer.out + layer.out_bias + x, layer.ln1)
             h = x @ layer.up + layer.up_bias
-            h = h * np.float32(0.5) * (np.float32(1.0) + erf(h / np.float32(np.sqrt(2.0))))
+            h = h * np.float32(0.5) * (np.float32(1.0) + _erf(h * np.float32(1 / np.sqrt(2.0))))
             x = self._norm(h @ layer.down + layer.down_bias + x, layer.ln2)
         pooled = x.mean(axis=0)
         return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
@@ -159,6 +157,18 @@ class NumpyMiniLM:
         with _one_blas_thread():
             rows = [self._one(e.ids) for e in self.tokenizer.encode_batch(list(texts))]
         return np.asarray(rows, dtype=np.float32).reshape(len(rows), DIMENSION)
+
+
+_ERF_A = tuple(np.float32(a) for a in (0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429))
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    """erf to 1.5e-7 (Abramowitz & Stegun 7.1.26): below float32 noise, and no scipy import."""
+    a1, a2, a3, a4, a5 = _ERF_A
+    z = np.abs(x)
+    t = np.float32(1.0) / (np.float32(1.0) + np.float32(0.3275911) * z)
+    y = np.float32(1.0) - ((((a5 * t + a4) * t + a3) * t + a2) * t + a1) * t * np.exp(-z * z)
+    return np.sign(x) * y
 
 
 @lru_cache(maxsize=1)
