@@ -222,3 +222,175 @@ def test_sigkill_at_several_points_of_an_ingest_loses_nothing_and_the_next_sync_
     assert first.quote == FACT
     assert bot.index.view().entries[first.doc_id].doc.text[first.start : first.end] == FACT
     print(f"kills survived: {len(kills)}: {[(k['at'], k['ready'], len(k['unfinished'])) for k in kills]}")
+
+
+# -- concurrency --------------------------------------------------------------------------------
+
+
+def test_asking_while_another_thread_ingests_sees_only_whole_documents(tmp_path: Path) -> None:
+    from qa import Assistant
+
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 4, seed=1)
+    (corpus / f"article {4 // 2:03d}.txt").write_text("The harbour opened in 1901. Boats came.\n", encoding="utf-8")
+    bot = Assistant.open(index_dir=tmp_path / "index", corpus=corpus)
+    (corpus / "new.txt").write_text(f"Late news. {FACT} Nothing else happened.\n", encoding="utf-8")
+
+    writing, release = threading.Event(), threading.Event()
+    real_mark_ready = bot.index.catalog.mark_ready
+
+    def held_mark_ready(entries: list[Any]) -> None:  # the vectors are written, the rows not yet ready
+        writing.set()
+        release.wait(timeout=300)
+        real_mark_ready(entries)
+
+    bot.index.catalog.mark_ready = held_mark_ready  # type: ignore[method-assign]
+    errors: list[BaseException] = []
+
+    def ingest() -> None:
+        try:
+            bot.sync()
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            errors.append(error)
+
+    thread = threading.Thread(target=ingest)
+    thread.start()
+    try:
+        assert writing.wait(timeout=300), errors
+        during = [bot.ask(FACT_QUESTION), bot.ask("What happened at the harbour in 1901?")]
+        assert thread.is_alive()  # both answers were given in the middle of the ingest
+    finally:
+        release.set()
+        thread.join(timeout=300)
+    assert errors == []
+    for answer in during:
+        for c in answer.citations + answer.closest:
+            assert c.doc_id != "new.txt"  # its vectors exist, but it is not ready: invisible
+            assert bot.index.view().entries[c.doc_id].doc.text[c.start : c.end] == c.quote
+    after = bot.ask(FACT_QUESTION)
+    assert (after.citations or after.closest)[0].doc_id == "new.txt"
+
+
+def test_two_ingests_at_once_the_second_process_is_refused_with_one_line(tmp_path: Path) -> None:
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    write_corpus(corpus, 60, seed=3)
+    first = start_sync(corpus, index_dir)
+    try:
+        deadline = time.monotonic() + 600
+        while ready_count(index_dir) == 0:  # it holds the lock from before its first batch to the end
+            assert first.poll() is None, first.communicate()[1][-2000:]
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        first.send_signal(signal.SIGSTOP)  # freeze it mid-ingest, lock held: no race with its end
+        second = subprocess.run(
+            [PYTHON, "-m", "qa", "sync", "--corpus", str(corpus), "--index", str(index_dir)],
+            env=ENV, cwd=ROOT, capture_output=True, text=True, timeout=600,
+        )
+    finally:
+        first.send_signal(signal.SIGCONT)
+    assert second.returncode == 1
+    assert second.stderr.strip().splitlines() == [
+        "qa: error: another ingest is running on this index; try again when it has finished"
+    ]
+    _, err = first.communicate(timeout=900)
+    assert first.returncode == 0, err[-2000:]
+    assert err.strip().splitlines()[-1] == "added 60, updated 0, unchanged 0, removed 0, failed 0"
+
+
+def test_ingest_lock_is_held_by_the_process_not_left_behind_by_a_killed_one(tmp_path: Path) -> None:
+    from qa.ingest import IngestBusyError, ingest_lock
+
+    holder = subprocess.Popen(
+        [PYTHON, "-c", "import sys, time; from pathlib import Path; from qa.ingest import ingest_lock\n"
+         "with ingest_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(600)\n",
+         str(tmp_path)],
+        env=ENV, cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    with pytest.raises(IngestBusyError):
+        with ingest_lock(tmp_path):
+            pass
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    with ingest_lock(tmp_path):  # the kernel dropped the dead process's lock
+        with open(tmp_path / "ingest.lock") as handle:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+# -- bad questions ------------------------------------------------------------------------------
+
+REFUSED = [
+    ("", "the question is empty"),
+    ("   \t\n  ", "the question is empty"),
+    ("\x00\x01\x02\x1b\x7f\x85", "the question is empty"),
+    ("?!?... ;-) ¿¡ «»", "no words"),
+    ("\u202e\u200b\ufeff", "the question is empty"),
+    ("🙂 ⚽ 🇫🇷?", "no words"),
+    ("x" * 100_000, "100,000 characters long; the limit is 2,000"),
+    ("why " * 600, "characters long; the limit is 2,000"),
+]
+ANSWERED = [
+    "谁拒绝了派遣军队？",  # Chinese
+    "من رفض إرسال القوات؟",  # Arabic
+    "Кто отказался отправлять войска?",  # Cyrillic
+    "Qui a refusé d'envoyer des troupes ?",
+    "who\x00 said\x07 what\x1b about\u202e the\ud800 plan?",  # control, bidi and surrogate mixed in
+    "🇫🇷 who sent troops? 🙂",
+    "a" * 1999,  # one word at the length limit
+    "the the the of of a an",
+    "Robert'); DROP TABLE documents;-- <script>alert(1)</script>",
+]
+
+
+@pytest.mark.parametrize("question, message", REFUSED, ids=lambda v: repr(v)[:30])
+def test_a_question_that_cannot_be_asked_gets_a_clear_error(bundled_assistant: Any, question: str, message: str) -> None:
+    from qa import QuestionError
+
+    with pytest.raises(QuestionError, match=message.split("?")[0]):
+        bundled_assistant.ask(question)
+
+
+@pytest.mark.parametrize("question", ANSWERED, ids=lambda v: repr(v)[:30])
+def test_an_odd_question_gets_an_answer_or_an_honest_abstention(bundled_assistant: Any, question: str) -> None:
+    answer = bundled_assistant.ask(question)
+    assert answer.text
+    view = bundled_assistant.index.view()
+    for c in answer.citations + answer.closest:
+        assert view.entries[c.doc_id].doc.text[c.start : c.end] == c.quote
+    json.dumps(answer.to_dict(), ensure_ascii=False)  # serialisable for the CLI and the UI
+
+
+def _cli(bot: Any, *args: str) -> list[str]:
+    return [*args, "--corpus", str(bot.corpus), "--index", str(bot.index.directory)]
+
+
+@pytest.mark.parametrize("question, message", REFUSED[1:], ids=lambda v: repr(v)[:30])
+def test_cli_refuses_a_bad_question_with_exit_1_and_one_line(
+    bundled_assistant: Any, capsys: pytest.CaptureFixture[str], question: str, message: str
+) -> None:
+    from qa.cli import main
+
+    code = main(_cli(bundled_assistant, "ask", question))
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1
+    assert len(err) == 1 and err[0].startswith("qa: error: ") and message.split("?")[0] in err[0]
+
+
+def test_cli_with_no_question_says_how_to_ask(bundled_assistant: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from qa.cli import main
+
+    assert main(_cli(bundled_assistant, "ask", "")) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("qa: error: give a question")
+
+
+@pytest.mark.parametrize("question", ANSWERED[:5], ids=lambda v: repr(v)[:30])
+def test_cli_answers_other_scripts_as_json(
+    bundled_assistant: Any, capsys: pytest.CaptureFixture[str], question: str
+) -> None:
+    from qa.cli import main
+
+    assert main(_cli(bundled_assistant, "ask", question, "--json")) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["answer"] and isinstance(data["abstained"], bool)
