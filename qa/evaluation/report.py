@@ -219,8 +219,9 @@ def failures_markdown(run: DatasetRun, system: str = "project") -> list[str]:
     return lines
 
 
-def _git_commit(cwd: Path) -> str:
-    """The short commit of the checkout, marked when qa/ has uncommitted changes."""
+def git_revision(cwd: Path | None = None) -> str:
+    """The short commit of the checkout, marked when qa/ has uncommitted changes (read it before a run)."""
+    cwd = cwd or Path(__file__).resolve().parents[2]
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=cwd, capture_output=True, text=True, timeout=10)
         dirty = subprocess.run(["git", "status", "--porcelain", "--", "qa"], cwd=cwd, capture_output=True, text=True, timeout=10)
@@ -254,15 +255,14 @@ Definitions (percentages unless marked; `–` = nothing to measure):
 
 
 def render_markdown(
-    runs: list[DatasetRun], command: str, plots: dict[str, str], title: str = "Evaluation report"
+    runs: list[DatasetRun], command: str, plots: dict[str, str], revision: str = "", title: str = "Evaluation report"
 ) -> str:
     """The report: summary tables, per-kind scores, plots, definitions, the project's failures."""
-    root = Path(__file__).resolve().parents[2]
     when = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     lines = [
         f"# {title}",
         "",
-        f"Generated {when} at commit {_git_commit(root)} by:",
+        f"Generated {when} at commit {revision or git_revision()} by:",
         "",
         "```",
         command,
@@ -331,7 +331,7 @@ def _short(path: Path) -> str:
         return str(path)
 
 
-def write_run(runs: list[DatasetRun], out: Path, command: str) -> Path:
+def write_run(runs: list[DatasetRun], out: Path, command: str, revision: str = "") -> Path:
     """Write `<out>/<timestamp>/` with report.md, results.json, failures.md and the plots."""
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     folder = out / stamp
@@ -343,8 +343,8 @@ def write_run(runs: list[DatasetRun], out: Path, command: str) -> Path:
     plot_metrics(runs, folder / "metrics.png")
     plot_latency(runs, folder / "latency.png")
     plots = {"metrics per system": "metrics.png", "latency": "latency.png"}
-    (folder / "report.md").write_text(render_markdown(runs, command, plots), encoding="utf-8")
-    payload = {"command": command, "created": stamp, "datasets": [run_json(run) for run in runs]}
+    (folder / "report.md").write_text(render_markdown(runs, command, plots, revision), encoding="utf-8")
+    payload = {"command": command, "created": stamp, "revision": revision, "datasets": [run_json(run) for run in runs]}
     (folder / "results.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
     failures: list[str] = ["# Failures per question", ""]
     for run in runs:
@@ -355,7 +355,7 @@ def write_run(runs: list[DatasetRun], out: Path, command: str) -> Path:
     return folder
 
 
-def publish(runs: list[DatasetRun], folder: Path, eval_dir: Path, command: str) -> Path:
+def publish(runs: list[DatasetRun], folder: Path, eval_dir: Path, command: str, revision: str = "") -> Path:
     """Write the committed report: `<eval_dir>/REPORT.md` and `<eval_dir>/plots/*.png`."""
     plots_dir = eval_dir / "plots"
     plots_dir.mkdir(parents=True, exist_ok=True)
@@ -363,5 +363,5 @@ def publish(runs: list[DatasetRun], folder: Path, eval_dir: Path, command: str) 
         shutil.copyfile(folder / name, plots_dir / name)
     plots = {"metrics per system": "plots/metrics.png", "latency": "plots/latency.png"}
     report = eval_dir / "REPORT.md"
-    report.write_text(render_markdown(runs, command, plots), encoding="utf-8")
+    report.write_text(render_markdown(runs, command, plots, revision), encoding="utf-8")
     return report

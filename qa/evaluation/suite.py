@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..embeddings import encode
 from .datasets import DatasetError
-from .report import publish, summary_table, write_run
+from .report import git_revision, publish, summary_table, write_run
 from .runner import DatasetRun, run_dataset
 
 COMMITTED = ("article_dev.jsonl", "squad2_public.jsonl", "own_articles.jsonl")
@@ -56,8 +56,9 @@ def run_suite(
         if not Path(path).is_file():
             raise DatasetError(f"no dataset file {path}")
     out = out or eval_dir() / "runs"
+    revision = git_revision()  # the code this run uses, read before it starts
     encode(["warm up"])  # load the model before anything is timed
     runs = [run_dataset(path, corpus=corpus, cache=out / "cache", baselines=baselines) for path in datasets]
-    folder = write_run(runs, out, command)
-    published = publish(runs, folder, eval_dir(), command) if publish_report else None
+    folder = write_run(runs, out, command, revision)
+    published = publish(runs, folder, eval_dir(), command, revision) if publish_report else None
     return SuiteResult(runs, folder, published, summary_table(runs))
