@@ -228,6 +228,7 @@ def test_sigkill_at_several_points_of_an_ingest_loses_nothing_and_the_next_sync_
 # -- concurrency --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_asking_while_another_thread_ingests_sees_only_whole_documents(tmp_path: Path) -> None:
     from qa import Assistant
 
@@ -272,6 +273,7 @@ def test_asking_while_another_thread_ingests_sees_only_whole_documents(tmp_path:
     assert (after.citations or after.closest)[0].doc_id == "new.txt"
 
 
+@pytest.mark.slow
 def test_two_ingests_at_once_the_second_process_is_refused_with_one_line(tmp_path: Path) -> None:
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
     write_corpus(corpus, 60, seed=3)
