@@ -4,7 +4,7 @@ Three general signals, none tied to any one site or article:
 - a line that stands more than once in the document (photo captions, repeated bylines);
 - a short line without final punctuation after the first line (captions, bylines, datelines);
 - a call to action addressed to the reader (donate, subscribe, share, read the original/more,
-  advertisement, copyright notices).
+  advertisement, copyright notices); a short paragraph holding one is furniture as a whole.
 
     >>> flags = furniture_flags(text, sentences)
     >>> [text[s.start:s.end] for s, bad in zip(sentences, flags) if bad]
@@ -29,7 +29,8 @@ _CALL_TO_ACTION = re.compile(
 )
 # Words of an appeal; they count as furniture only when the sentence also addresses the reader.
 _APPEAL = re.compile(r"\b(donat\w*|subscri\w*|newsletter|patron|one-time|sign up|support)\b", re.I)
-_READER = re.compile(r"\b(you|your|us|we're|we are|our)\b", re.I)
+_READER = re.compile(r"\b(you|your|us|we['’]re|we are|our)\b", re.I)
+_APPEAL_LINE_WORDS = 60  # an appeal is a short paragraph: every sentence of it is furniture
 _FINAL = re.compile(r"[.!?…:;\"”’')\]]$")
 _SHORT_WORDS = 8
 
@@ -42,14 +43,23 @@ def furniture_flags(text: str, sentences: list[Sentence] | tuple[Sentence, ...])
     normalised = {k: " ".join(v.split()).lower() for k, v in lines.items()}
     repeats = Counter(normalised.values())
     first_line = min(lines) if lines else -1
+    def appeal(sentence: str) -> bool:
+        return bool(_CALL_TO_ACTION.search(sentence)) or bool(
+            _APPEAL.search(sentence) and _READER.search(sentence)
+        )
+
+    appeal_lines = {
+        s.line
+        for s in sentences
+        if appeal(text[s.start : s.end]) and len(normalised[s.line].split()) <= _APPEAL_LINE_WORDS
+    }
     flags = []
     for s in sentences:
-        sentence = text[s.start : s.end].strip()
         line = normalised[s.line]
         flags.append(
             repeats[line] > 1
-            or bool(_CALL_TO_ACTION.search(sentence))
-            or bool(_APPEAL.search(sentence) and _READER.search(sentence))
+            or s.line in appeal_lines
+            or appeal(text[s.start : s.end])
             or (
                 s.line != first_line
                 and len(line.split()) <= _SHORT_WORDS

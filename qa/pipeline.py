@@ -22,7 +22,7 @@ from .index import Index
 from .ingest import SyncReport, copy_into_corpus, sync_corpus
 from .llm import LLMAnswerer, LLMError, load_config
 from .question import analyse, names_in
-from .retrieval import Retriever
+from .retrieval import Passage, Retriever
 
 log = logging.getLogger(__name__)
 
@@ -173,9 +173,7 @@ class Assistant:
         `mode="llm"` has the configured chat model write the answer (verified; see `stream`).
         """
         if mode == "extractive":
-            question = clean_question(question)
-            context = conversation_context(question, history)
-            passages = self.retriever.run(question, top_k=top_k, context=context)
+            question, passages = self._retrieve(question, history, top_k)
             return self.answerer.answer(question, passages, self.index.view())
         final: Answer | None = None
         for item in self.stream(question, history, mode, top_k):
@@ -183,6 +181,15 @@ class Assistant:
                 final = item
         assert final is not None
         return final
+
+    def _retrieve(self, question: str, history: History, top_k: int) -> tuple[str, list[Passage]]:
+        """The cleaned question and its ranked passages, using the conversation for follow-ups."""
+        question = clean_question(question)
+        context = conversation_context(question, history)
+        passages = self.retriever.run(question, top_k=top_k, context=context)
+        if context:  # a follow-up wants something new: not the sentences just quoted
+            passages = [p for p in passages if p.text not in history[-1][1]] or passages
+        return question, passages
 
     def stream(
         self, question: str, history: History = (), mode: str = "llm", top_k: int = 8
@@ -197,9 +204,7 @@ class Assistant:
             raise ValueError(f"answer mode must be one of {', '.join(MODES)}, not {mode!r}")
         if mode == "llm" and self.llm is None:
             raise ValueError("no LLM is configured: set QA_LLM_PROVIDER and QA_LLM_MODEL (see qa/llm.py)")
-        question = clean_question(question)
-        context = conversation_context(question, history)
-        passages = self.retriever.run(question, top_k=top_k, context=context)
+        question, passages = self._retrieve(question, history, top_k)
         view = self.index.view()
         extractive = self.answerer.answer(question, passages, view)
         if mode == "extractive" or extractive.abstained or self.llm is None:

@@ -30,7 +30,12 @@ NUMBER_WORDS = frozenset(
 _DATE_WORDS = frozenset(MONTHS + DAYS + "century decade yesterday today tomorrow ago year years".split())
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
 _DIGIT = re.compile(r"\d")
-_CAPITALISED = re.compile(r"\b[A-Z][\w'’.-]*[A-Za-z]")
+_WORDLIKE = re.compile(r"[^\W\d_][\w'’.-]*")
+_REASON = re.compile(
+    r"\b(because|since|due to|owing to|as a result|so that|in order to|reason|caused?|"
+    r"led to|after|amid|thanks to|would|could|worr\w*|fears?|concerns?|risks?|so)\b",
+    re.IGNORECASE,
+)
 
 _FOLLOWUP_PRONOUNS = frozenset(
     "he she him her his hers they them their theirs it its this that these those ones one there "
@@ -50,7 +55,7 @@ _LIST_CUES = re.compile(
 class Question:
     text: str
     terms: tuple[str, ...]  # stemmed, folded content tokens
-    answer_type: str | None  # 'number' | 'date' | 'person' | 'place' | None
+    answer_type: str | None  # 'number' | 'date' | 'person' | 'place' | 'reason' | None
     is_list: bool
     is_yesno: bool
     refers_back: bool  # uses a pronoun or ellipsis that the conversation must resolve
@@ -68,14 +73,16 @@ def _answer_type(lowered: str) -> str | None:
         return "person"
     if re.match(r"^where\b", lowered):
         return "place"
+    if re.match(r"^(why|for what reason|what (was|is|were|are) the reasons?)\b", lowered):
+        return "reason"
     return None
 
 
 def names_in(text: str) -> list[str]:
     """Capitalised words that are not at the start of the text nor stopwords, folded."""
     found = []
-    for match in _CAPITALISED.finditer(text):
-        if match.start() == 0:
+    for match in _WORDLIKE.finditer(text):
+        if match.start() == 0 or not match.group(0)[0].isupper():
             continue
         word = fold(match.group(0)).strip(".'’-")
         if word and word not in STOPWORDS:
@@ -112,5 +119,7 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
         return any(_DIGIT.search(w) or w in NUMBER_WORDS for w in s_words)
     if answer_type == "date":
         return any(w in _DATE_WORDS or _YEAR.fullmatch(w) for w in s_words)
+    if answer_type == "reason":
+        return bool(_REASON.search(sentence))
     q_names = set(question.names)
     return any(n not in q_names and n not in q_words for n in names_in(sentence))

@@ -48,6 +48,7 @@ FEATURES = (
     "dense_rank",  # 1 / (1 + rank by dense among candidates)
     "bm25_rank",  # 1 / (1 + rank by BM25 among candidates)
     "position",  # 1 / (1 + the sentence's index in its document): news leads carry key facts
+    "headline",  # the sentence is the document's first line (a headline, not evidence itself)
 )
 
 
@@ -160,18 +161,15 @@ class Retriever:
         best_dense = max(dense.values(), default=0.0)
         bm25 = view.sentences.scores_for(terms + extra, ids)
         best_bm25 = max(bm25.values(), default=0.0) or 1.0
+        dense_rank = dict(zip(ids, _ranks([dense.get(id_, 0.0) for id_ in ids])))
+        bm25_rank = dict(zip(ids, _ranks([bm25.get(id_, 0.0) for id_ in ids])))
         features = [
             self._features(
                 view, q, terms, extra, id_, dense.get(id_, 0.0), best_dense,
-                float(bm25.get(id_, 0.0)) / best_bm25, chunk_scores,
+                bm25.get(id_, 0.0) / best_bm25, chunk_scores, dense_rank[id_], bm25_rank[id_],
             )
             for id_ in ids
         ]
-        dense_rank = _ranks([dense.get(id_, 0.0) for id_ in ids])
-        bm25_rank = _ranks([bm25.get(id_, 0.0) for id_ in ids])
-        for (_, values), dr, br in zip(features, dense_rank, bm25_rank):
-            values.extend((1.0 / (1 + dr), 1.0 / (1 + br)))
-            values.append(values.pop(-3))  # keep FEATURES order: position last
         scores = self.ranker.log_odds(np.asarray([f for _, f in features], dtype=np.float64))
         passages = [
             Passage(id_[0], id_[1], float(score), tuple(f), id_[2])
@@ -217,6 +215,8 @@ class Retriever:
         best_dense: float,
         bm25: float,
         chunk_scores: dict[str, float],
+        dense_rank: int,
+        bm25_rank: int,
     ) -> tuple[tuple[str, Sentence, str], list[float]]:
         doc_id, i = _split_id(id_, "s")
         entry = view.entries[doc_id]
@@ -253,6 +253,9 @@ class Retriever:
             1.0 if q.answer_type and has_type else 0.0,
             1.0 if q.answer_type and not has_type else 0.0,
             math.log1p(len(sentence_terms)),
-            1.0 / (1 + i),  # position; moved after the rank features by `run`
+            1.0 / (1 + dense_rank),
+            1.0 / (1 + bm25_rank),
+            1.0 / (1 + i),
+            1.0 if sentence.line == entry.sentences[0].line else 0.0,
         ]
         return (doc_id, sentence, text), values

@@ -1,0 +1,69 @@
+"""The extractive answerer: concise cited sentences, context for pronouns, honest abstention."""
+
+import pytest
+
+from qa import Assistant
+from qa.citations import is_faithful
+
+ARTICLE = """Regional airline orders six electric planes
+
+NordAir, a regional airline based in Tromsø, has ordered six electric aircraft from the Swedish maker Heart Aerospace, the company said on Wednesday.
+The planes will fly routes shorter than 200 kilometres from 2029.
+Chief executive Kari Holm said the order was worth about 90 million dollars.
+She said the airline chose electric planes because fuel prices had doubled since 2021.
+Pilots' unions in Norway, Sweden and Finland welcomed the plan.
+"""
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    base = tmp_path_factory.mktemp("answering")
+    (base / "corpus").mkdir()
+    (base / "corpus" / "nordair.txt").write_text(ARTICLE, encoding="utf-8")
+    return Assistant.open(index_dir=base / "index", corpus=base / "corpus")
+
+
+def docs(bot: Assistant) -> dict:
+    return {d: e.doc for d, e in bot.index.view().entries.items()}
+
+
+def test_answer_is_the_sentence_that_says_it_with_a_mark(bot: Assistant):
+    answer = bot.ask("How many aircraft did NordAir order?")
+    assert not answer.abstained
+    assert "six electric aircraft" in answer.text and "[1]" in answer.text
+    assert all(is_faithful(c, docs(bot)) for c in answer.citations)
+
+
+def test_every_mark_in_the_text_has_a_citation(bot: Assistant):
+    answer = bot.ask("Why did the airline choose electric planes?")
+    numbers = {c.n for c in answer.citations}
+    assert numbers and all(f"[{n}]" in answer.text for n in numbers)
+
+
+def test_a_sentence_opening_with_a_pronoun_brings_the_one_that_names_her(bot: Assistant):
+    answer = bot.ask("Why did the airline choose electric planes?")
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "fuel prices had doubled" in quotes and "Kari Holm" in quotes
+
+
+def test_off_topic_question_abstains_without_citations(bot: Assistant):
+    answer = bot.ask("What is the boiling point of mercury?")
+    assert answer.abstained and answer.citations == []
+    assert answer.text.startswith("The articles don't say")
+
+
+def test_question_about_an_absent_name_abstains(bot: Assistant):
+    answer = bot.ask("What did Lufthansa order?")
+    assert answer.abstained
+
+
+def test_abstention_shows_closest_passages_as_such(bot: Assistant):
+    answer = bot.ask("What did Lufthansa order?")
+    assert answer.closest and all(is_faithful(c, docs(bot)) for c in answer.closest)
+    assert "do not answer" in answer.text
+
+
+def test_to_dict_has_the_json_contract(bot: Assistant):
+    data = bot.ask("Who is the chief executive?").to_dict()
+    assert {"question", "answer", "abstained", "citations"} <= set(data)
+    assert {"n", "doc_id", "title", "source", "start", "end", "quote"} == set(data["citations"][0])

@@ -1,0 +1,46 @@
+"""Page furniture is detected by general signals, not by any article's wording."""
+
+from qa.chunking import split_sentences
+from qa.furniture import furniture_flags
+
+PAGE = """Council approves new bus line
+
+Jane Roe
+Jane Roe
+
+The council voted 7-2 on Tuesday to build the line. It will open in 2027.
+
+Sign up for our newsletter and get the news in your inbox.
+
+Critics said the plan ignored shop owners, who fear losing parking.
+
+Read the original article on The Daily Example
+"""
+
+
+def flagged(text: str) -> list[str]:
+    sentences = split_sentences("d", text)
+    return [text[s.start : s.end] for s, bad in zip(sentences, furniture_flags(text, sentences)) if bad]
+
+
+def test_repeated_lines_calls_to_action_and_read_more_are_furniture():
+    assert flagged(PAGE) == [
+        "Jane Roe",
+        "Jane Roe",
+        "Sign up for our newsletter and get the news in your inbox.",
+        "Read the original article on The Daily Example",
+    ]
+
+
+def test_article_sentences_about_donations_are_not_furniture():
+    text = "Charity report\n\nDonations to the fund rose by 12 percent last year, the charity said.\n"
+    assert flagged(text) == []
+
+
+def test_the_headline_is_not_furniture():
+    assert flagged("Short headline\n\nA full sentence follows here.\n") == []
+
+
+def test_a_short_appeal_paragraph_is_furniture_as_a_whole():
+    text = "Headline here\n\nThe vote passed on Monday.\n\nWe’re bringing you the news. Support us with a one-time donation!\n"
+    assert flagged(text) == ["We’re bringing you the news.", "Support us with a one-time donation!"]

@@ -1,0 +1,69 @@
+"""The Assistant end to end: the acceptance question, follow-ups, ingest and remove."""
+
+from pathlib import Path
+
+import pytest
+
+from qa import Assistant, QuestionError
+from qa.pipeline import clean_question, conversation_context, default_index_dir
+
+
+def test_rejecting_countries_are_named_and_cited_exactly(bundled_assistant: Assistant):
+    answer = bundled_assistant.ask("Which countries rejected the idea of sending troops to Ukraine?")
+    assert not answer.abstained
+    for country in ("Poland", "United States", "Germany", "Czech Republic", "Canada", "United Kingdom"):
+        assert country in answer.text
+    citation = answer.citations[0]
+    text = Path(citation.source).read_text(encoding="utf-8")
+    assert text[citation.start : citation.end] == citation.quote
+    assert "publicly rejected" in citation.quote
+
+
+def test_follow_up_continues_the_previous_question(bundled_assistant: Assistant):
+    first = "Which countries rejected the idea of sending troops to Ukraine?"
+    previous = bundled_assistant.ask(first)
+    answer = bundled_assistant.ask("And which ones are more open to it?", history=[(first, previous.text)])
+    assert "Baltic" in answer.text
+
+
+def test_follow_up_resolves_he_from_the_previous_answer(bundled_assistant: Assistant):
+    history = [("Who is the French prime minister?", "Gabriel Attal is the French Prime Minister [1].")]
+    answer = bundled_assistant.ask("What did he say on Feb. 29?", history=history)
+    assert "air defense" in answer.text
+
+
+def test_context_is_only_used_for_follow_ups():
+    history = [("Who leads?", "Kaja Kallas leads [1].")]
+    assert conversation_context("Who is the foreign minister of France?", history) == ""
+    assert "kallas" in conversation_context("What did she say?", history)
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "?!?", "x" * 100_000])
+def test_bad_questions_raise_a_clear_error(bad: str):
+    with pytest.raises(QuestionError):
+        clean_question(bad)
+
+
+def test_ingest_copies_into_the_corpus_and_remove_deletes(tmp_path: Path, corpus: Path):
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text("# Lighthouse restored\n\nThe lighthouse at Skarvik was repainted red in May.\n", encoding="utf-8")
+    bot = Assistant.open(index_dir=tmp_path / "index", corpus=corpus)
+    report = bot.ingest([outside])
+    assert report.added == ["elsewhere.md"] and (corpus / "elsewhere.md").is_file()
+    assert [d.doc_id for d in bot.documents()] == ["elsewhere.md"]
+    assert "red" in bot.ask("What colour was the lighthouse painted?").text
+    bot.remove("elsewhere.md")
+    assert bot.documents() == [] and not (corpus / "elsewhere.md").exists()
+
+
+def test_remove_refuses_paths_outside_the_corpus(tmp_path: Path, corpus: Path):
+    bot = Assistant.open(index_dir=tmp_path / "index", corpus=corpus)
+    with pytest.raises(FileNotFoundError):
+        bot.remove("../index/catalog.sqlite")
+
+
+def test_default_index_is_beside_the_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("QA_INDEX_DIR", raising=False)
+    assert default_index_dir(tmp_path / "corpus") == tmp_path / ".qa-index" / "corpus"
+    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "elsewhere"))
+    assert default_index_dir(tmp_path / "corpus") == tmp_path / "elsewhere"

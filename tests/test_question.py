@@ -1,0 +1,54 @@
+"""Question analysis: answer types, lists, yes/no, follow-ups and names."""
+
+import pytest
+
+from qa.question import analyse, has_answer_type, names_in
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("How many soldiers did France send?", "number"),
+        ("What is the price tag of the plant?", "number"),
+        ("When did the mill close?", "date"),
+        ("In what year was it built?", "date"),
+        ("Who chaired the meeting?", "person"),
+        ("Where did he travel?", "place"),
+        ("Why are the Baltic states more open?", "reason"),
+        ("What did the minister announce?", None),
+    ],
+)
+def test_answer_type(question, kind):
+    assert analyse(question).answer_type == kind
+
+
+def test_list_and_yes_no_questions():
+    assert analyse("Which countries rejected the idea?").is_list
+    assert not analyse("Who is the foreign minister?").is_list
+    assert analyse("Did Ukraine ask for troops?").is_yesno
+    assert not analyse("What did Ukraine ask for?").is_yesno
+
+
+def test_pronouns_and_ellipsis_mark_a_follow_up():
+    assert analyse("What did he say on Feb. 29?").refers_back
+    assert analyse("And which ones are more open to it?").refers_back
+    assert not analyse("Who is the French foreign minister?").refers_back
+
+
+def test_names_skip_the_first_word_and_fold_accents():
+    assert names_in("Did Séjourné visit Lithuania?") == ["sejourne", "lithuania"]
+
+
+def test_number_must_be_new_to_the_question():
+    q = analyse("How many of the 3 ministers came?")
+    assert not has_answer_type("number", "The 3 ministers came.", q)
+    assert has_answer_type("number", "Two of the 3 ministers came.", q)
+
+
+def test_date_and_person_types():
+    q = analyse("When did Macron speak?")
+    assert has_answer_type("date", "Macron spoke on Feb. 26.", q)
+    assert not has_answer_type("date", "Macron spoke in Paris.", q)
+    who = analyse("Who chaired the meeting?")
+    assert has_answer_type("person", "The meeting was chaired by Gabrielius Landsbergis.", who)
+    assert not has_answer_type("person", "the meeting was long.", who)

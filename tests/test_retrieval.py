@@ -1,0 +1,89 @@
+"""Hybrid retrieval on a small corpus written here (real model, real Chroma)."""
+
+from pathlib import Path
+
+import pytest
+
+from qa import Assistant
+from qa.retrieval import FEATURES, _chunks_of
+
+HARBOUR = """Port of Valmora to build a new ferry terminal
+
+The port authority of Valmora said on Monday it will build a ferry terminal on the north pier.
+The terminal will cost 48 million euros and open in 2028.
+Harbour master Ilse Brandt said the old terminal floods every winter.
+She added that the new building will stand two metres higher.
+
+Subscribe to our newsletter for more harbour news.
+"""
+
+BAKERY = """Bakery wins regional bread prize
+
+A family bakery in the village of Oskarsund won the regional sourdough prize on Saturday.
+The judges praised its rye loaf, which is baked in a wood-fired oven.
+Owner Mats Lind said the recipe came from his grandmother.
+"""
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    base = tmp_path_factory.mktemp("retrieval")
+    corpus = base / "corpus"
+    corpus.mkdir()
+    (corpus / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
+    (corpus / "bakery.md").write_text(BAKERY, encoding="utf-8")
+    return Assistant.open(index_dir=base / "index", corpus=corpus)
+
+
+def sentence_text(bot: Assistant, passage) -> str:
+    doc = bot.index.view().entries[passage.doc_id].doc
+    return doc.text[passage.sentence.start : passage.sentence.end]
+
+
+def test_best_sentence_answers_a_paraphrased_question(bot: Assistant):
+    best = bot.retriever.run("How much will the new ferry building cost?", top_k=3)[0]
+    assert "48 million euros" in best.text
+    assert sentence_text(bot, best) == best.text
+
+
+def test_results_come_from_the_right_document(bot: Assistant):
+    best = bot.retriever.run("Which bread did the judges like?", top_k=3)[0]
+    assert best.doc_id == "bakery.md" and "rye loaf" in best.text
+
+
+def test_unaccented_keyword_search_reaches_the_sentence(bot: Assistant):
+    best = bot.retriever.run("oskarsund", top_k=1)[0]
+    assert "Oskarsund" in best.text
+
+
+def test_furniture_is_never_returned(bot: Assistant):
+    passages = bot.retriever.run("newsletter subscribe harbour news", top_k=50)
+    assert passages and all("newsletter" not in p.text for p in passages)
+
+
+def test_passages_are_sorted_and_carry_every_feature(bot: Assistant):
+    passages = bot.retriever.run("Who is the harbour master?", top_k=5)
+    assert [p.score for p in passages] == sorted((p.score for p in passages), reverse=True)
+    assert all(len(p.features) == len(FEATURES) for p in passages)
+
+
+def test_context_from_the_conversation_changes_the_ranking(bot: Assistant):
+    alone = bot.retriever.run("What did she say?", top_k=1)[0]
+    with_context = bot.retriever.run("What did she say?", top_k=1, context="Who is harbour master Ilse Brandt")[0]
+    assert with_context.doc_id == "harbour.txt"
+    assert "Brandt" in with_context.text or with_context.text.startswith("She")
+    assert alone.score != with_context.score
+
+
+def test_chunks_of_matches_the_chunk_windows():
+    # chunks of 5 sentences overlapping by 2 start at 0, 3, 6...: sentence 4 is in chunks 0 and 1
+    assert list(_chunks_of(4, 20)) == [0, 1]
+    assert list(_chunks_of(0, 20)) == [0]
+    assert list(_chunks_of(2, 3)) == [0]
+
+
+def test_empty_index_returns_nothing(tmp_path: Path):
+    empty = tmp_path / "corpus"
+    empty.mkdir()
+    bot = Assistant.open(index_dir=tmp_path / "index", corpus=empty)
+    assert bot.retriever.run("anything?") == []
