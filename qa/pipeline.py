@@ -18,7 +18,7 @@ from typing import Iterator, Sequence
 
 from .answering import Answer, ExtractiveAnswerer
 from .citations import strip_marks
-from .index import Index
+from .index import Index, IndexView
 from .ingest import SyncReport, copy_into_corpus, sync_corpus
 from .llm import LLMAnswerer, LLMError, load_config
 from .question import analyse, names_in
@@ -173,8 +173,9 @@ class Assistant:
         `mode="llm"` has the configured chat model write the answer (verified; see `stream`).
         """
         if mode == "extractive":
-            question, passages = self._retrieve(question, history, top_k)
-            return self.answerer.answer(question, passages, self.index.view())
+            view = self.index.view()  # one snapshot for retrieval and answer: an ingest may move on
+            question, passages = self._retrieve(question, history, top_k, view)
+            return self.answerer.answer(question, passages, view)
         final: Answer | None = None
         for item in self.stream(question, history, mode, top_k):
             if isinstance(item, Answer):
@@ -182,11 +183,13 @@ class Assistant:
         assert final is not None
         return final
 
-    def _retrieve(self, question: str, history: History, top_k: int) -> tuple[str, list[Passage]]:
-        """The cleaned question and its ranked passages, using the conversation for follow-ups."""
+    def _retrieve(
+        self, question: str, history: History, top_k: int, view: IndexView
+    ) -> tuple[str, list[Passage]]:
+        """The cleaned question and its ranked passages in `view`, using the conversation for follow-ups."""
         question = clean_question(question)
         context = conversation_context(question, history)
-        passages = self.retriever.run(question, top_k=top_k, context=context)
+        passages = self.retriever.run(question, top_k=top_k, context=context, view=view)
         if context:  # a follow-up wants something new: not the sentences just quoted
             passages = [p for p in passages if p.text not in history[-1][1]] or passages
         return question, passages
@@ -204,8 +207,8 @@ class Assistant:
             raise ValueError(f"answer mode must be one of {', '.join(MODES)}, not {mode!r}")
         if mode == "llm" and self.llm is None:
             raise ValueError("no LLM is configured: set QA_LLM_PROVIDER and QA_LLM_MODEL (see qa/llm.py)")
-        question, passages = self._retrieve(question, history, top_k)
         view = self.index.view()
+        question, passages = self._retrieve(question, history, top_k, view)
         extractive = self.answerer.answer(question, passages, view)
         if mode == "extractive" or extractive.abstained or self.llm is None:
             yield extractive

@@ -123,9 +123,14 @@ class Retriever:
         self.chunk_pool = chunk_pool
         self.ranker = ranker or load_calibration().ranker
 
-    def run(self, question: str, top_k: int = 8, context: str = "") -> list[Passage]:
-        """Rank sentences for `question`; `context` (earlier turns) widens the search."""
-        view = self.index.view()
+    def run(
+        self, question: str, top_k: int = 8, context: str = "", view: IndexView | None = None
+    ) -> list[Passage]:
+        """Rank sentences for `question`; `context` (earlier turns) widens the search.
+
+        `view` pins the index snapshot (the answerer must read the same one); default: the current.
+        """
+        view = view if view is not None else self.index.view()
         if not view.entries:
             return []
         q = analyse(question)

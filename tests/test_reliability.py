@@ -273,6 +273,30 @@ def test_asking_while_another_thread_ingests_sees_only_whole_documents(tmp_path:
     assert (after.citations or after.closest)[0].doc_id == "new.txt"
 
 
+def test_an_ingest_between_retrieval_and_answering_never_breaks_the_answer(tmp_path: Path) -> None:
+    """An ingest in another thread may change the ready set while a question is being answered:
+    the answer must come from the one snapshot its retrieval used (no KeyError, no stale offsets)."""
+    from qa import Assistant
+
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 3, seed=2)
+    (corpus / "fact.txt").write_text(f"Local news. {FACT}\n", encoding="utf-8")
+    bot = Assistant.open(index_dir=tmp_path / "index", corpus=corpus)
+    real_run = bot.retriever.run
+
+    def run_then_ingest(*args: Any, **kwargs: Any) -> Any:
+        passages = real_run(*args, **kwargs)
+        for doc_id in {p.doc_id for p in passages}:  # as an ingest does when these files change
+            bot.index.catalog.mark_pending([bot.index.catalog.entry(doc_id).doc])
+        return passages
+
+    bot.retriever.run = run_then_ingest  # type: ignore[method-assign]
+    answer = bot.ask(FACT_QUESTION)
+    quoted = answer.citations + answer.closest
+    assert quoted and quoted[0].quote == FACT
+    assert quoted[0].doc_id not in bot.index.view().entries  # it left the ready set meanwhile
+
+
 @pytest.mark.slow
 def test_two_ingests_at_once_the_second_process_is_refused_with_one_line(tmp_path: Path) -> None:
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
