@@ -169,6 +169,9 @@ def build_chat_model(config: LLMConfig) -> "BaseChatModel":
         max_tokens=config.max_tokens,
         timeout=config.timeout,
         max_retries=1,
+        # ChatOpenAI sends `max_completion_tokens`, which some OpenAI-compatible servers
+        # (llama-cpp-python's among them) ignore and then write until the context is full.
+        extra_body={"max_tokens": config.max_tokens} if config.base_url else None,
     )
 
 
@@ -305,9 +308,11 @@ class LLMAnswerer:
         documents = {d: e.doc for d, e in view.entries.items()}
         result = self.verifier.verify(written, numbered, documents)
         for claim in result.dropped:
-            log.info("dropped an unsupported sentence from the LLM answer: %r", claim.text[:200])
+            log.debug("dropped an unsupported sentence from the LLM answer: %r", claim.text[:200])
+        log.info("LLM answer: %d of %d sentences supported by what they cite",
+                 len(result.kept), len(result.kept) + len(result.dropped))
         if not result.citations:
-            log.info("no sentence of the LLM answer was supported; using the extractive answer")
+            log.info("no sentence of the LLM answer was supported; showing the extractive answer")
             yield fallback
             return
         yield dataclasses.replace(

@@ -154,7 +154,7 @@ def test_build_chat_model_makes_chatopenai_with_base_url_and_chatollama() -> Non
 
     openai = build_chat_model(LLMConfig("openai", "m", "http://127.0.0.1:9/v1", max_tokens=50))
     assert isinstance(openai, ChatOpenAI) and openai.openai_api_base == "http://127.0.0.1:9/v1"
-    assert openai.max_tokens == 50
+    assert openai.max_tokens == 50 and openai.extra_body == {"max_tokens": 50}  # servers that ignore max_completion_tokens
     ollama = build_chat_model(LLMConfig("ollama", "llama3.2"))
     assert isinstance(ollama, ChatOllama) and ollama.base_url == "http://127.0.0.1:11434"
 
