@@ -190,7 +190,9 @@ def number_passages(
             break
         if (p.doc_id, p.sentence.index) in seen or is_directive(p.text):
             continue  # already shown (as a core or as context), or not evidence
-        entry = view.entries[p.doc_id]
+        entry = view.entries.get(p.doc_id)
+        if entry is None or entry.doc.text[p.sentence.start : p.sentence.end] != p.text:
+            continue  # the document changed since the search
         flags = view.furniture[p.doc_id]
         text = entry.doc.text
         lo, hi = max(0, p.sentence.index - context), p.sentence.index + context + 1
