@@ -7,8 +7,8 @@ Method (described in eval/REPORT.md and the README):
    string, or a SQuAD gold answer inside the question's own context).
 2. Ranker: pairwise logistic regression (a linear RankNet, standardised features, L2): an
    evidence sentence's features minus a non-evidence sentence's, per question.
-3. Abstainer: logistic regression on per-question features of the ranked list
-   (qa.answering.ABSTAIN_FEATURES); a question is positive when it is answerable and the ranked
+3. Abstainer: logistic regression with monotone weights (see ABSTAIN_SIGNS) on per-question
+   features of the ranked list (qa.answering.ABSTAIN_FEATURES); a question is positive when it is answerable and the ranked
    list's first sentence holds the evidence. Its features use out-of-fold ranker scores.
 4. Threshold: the highest that still answers 90% of the answerable questions whose first
    sentence holds the evidence (out-of-fold probabilities). On SQuAD 2.0's adversarial
@@ -114,22 +114,6 @@ def _squad_items(dataset: Path, workdir: Path) -> list[Item]:
     return items
 
 
-def _fit(
-    x: np.ndarray, y: np.ndarray, names: tuple[str, ...], weight: np.ndarray | None = None, c: float = 1.0
-) -> LinearModel:
-    from sklearn.linear_model import LogisticRegression
-
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale == 0] = 1.0
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
-    model.fit((x - mean) / scale, y, sample_weight=weight)
-    return LinearModel(
-        names, tuple(float(w) for w in model.coef_[0]), float(model.intercept_[0]),
-        tuple(float(m) for m in mean), tuple(float(s) for s in scale),
-    )
-
-
 def _fit_ranker(items: list[Item], max_negatives: int = 40) -> LinearModel:
     """Pairwise logistic regression (a linear RankNet): for each question, the features of a
     sentence holding the evidence minus those of one that does not. Every question weighs the
@@ -159,6 +143,39 @@ def _fit_ranker(items: list[Item], max_negatives: int = 40) -> LinearModel:
     model.fit(x, y, sample_weight=w)
     return LinearModel(
         FEATURES, tuple(float(v) for v in model.coef_[0]), 0.0,
+        tuple(float(m) for m in mean), tuple(float(s) for s in scale),
+    )
+
+
+# The abstainer's weights are kept monotone: more similarity, coverage or margin never makes a
+# question look less answerable, a missing name or answer type never more. Unconstrained, the
+# fit learns SQuAD 2.0's artefact (its unanswerable questions are written to resemble their
+# paragraph) and then answers off-topic questions; the signs rule that out.
+ABSTAIN_SIGNS = {"type_missing": -1, "missing_names": -1}
+
+
+def _fit_monotone(x: np.ndarray, y: np.ndarray, names: tuple[str, ...], c: float = 1.0) -> LinearModel:
+    """Logistic regression (balanced classes, L2) with the signs of ABSTAIN_SIGNS (else >= 0)."""
+    from scipy.optimize import minimize
+
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = (x - mean) / scale
+    target = y.astype(float)
+    weight = np.where(y, 0.5 / max(y.mean(), 1e-9), 0.5 / max(1 - y.mean(), 1e-9)) / len(y)
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:-1], theta[-1]
+        logits = z @ w + b
+        p = 1.0 / (1.0 + np.exp(-logits))
+        value = float(np.sum(weight * (np.logaddexp(0, logits) - target * logits)) + 0.5 / c * w @ w / len(y))
+        grad_logits = weight * (p - target)
+        return value, np.append(z.T @ grad_logits + w / c / len(y), grad_logits.sum())
+
+    bounds = [(None, 0.0) if ABSTAIN_SIGNS.get(n, 1) < 0 else (0.0, None) for n in names] + [(None, None)]
+    result = minimize(loss, np.zeros(len(names) + 1), jac=True, method="L-BFGS-B", bounds=bounds)
+    return LinearModel(
+        names, tuple(float(v) for v in result.x[:-1]), float(result.x[-1]),
         tuple(float(m) for m in mean), tuple(float(s) for s in scale),
     )
 
@@ -243,7 +260,7 @@ def main() -> int:
         prob = np.zeros(len(items))
         for f in range(args.folds):
             train = np.asarray([fold_of[it.group] != f for it in items])
-            model = _fit(x_abs[train], y_abs[train], ABSTAIN_FEATURES)
+            model = _fit_monotone(x_abs[train], y_abs[train], ABSTAIN_FEATURES)
             prob[~train] = model.probability(x_abs[~train])
         answerable = np.asarray([it.answerable for it in items])
         threshold = _threshold(prob, answerable, top_ok)
@@ -260,7 +277,7 @@ def main() -> int:
 
         ranker = _fit_ranker(items)
         x_all, y_all, _ = _abstain_rows(items, [ranker] * len(items))
-        abstainer = _fit(x_all, y_all, ABSTAIN_FEATURES)
+        abstainer = _fit_monotone(x_all, y_all, ABSTAIN_FEATURES)
         if not args.dry_run:
             data = {
                 "note": "fitted by eval/calibrate.py; do not edit by hand",

@@ -1,10 +1,11 @@
 """The extractive answerer: the sentences that answer, each cited, or an honest abstention.
 
-From the ranked passages it keeps the best sentence, plus others that score close to it when the
-question asks for several things; a sentence that opens with a pronoun ("He said...") brings the
-sentence before it, which says who. It abstains when the best evidence is weak (see `Abstention`:
-a logistic score of the retrieval features, calibrated on the public sets by `eval/calibrate.py`)
-or when a name in the question occurs nowhere in the articles.
+From the ranked passages it keeps the best sentence, and a runner-up that scores close to it (up to
+three for questions that ask for several things); a sentence that opens with a pronoun ("He
+said...") brings the sentence before it, which says who. The best evidence is cited first. It
+abstains when the evidence is weak (`ABSTAIN_FEATURES`, a logistic model fitted with its threshold
+by `eval/calibrate.py`, see qa/calibration.py) or when every name in the question is absent from
+the articles.
 
     >>> answer = ExtractiveAnswerer().answer(question, passages, view)
     >>> answer.text
@@ -93,11 +94,20 @@ class ExtractiveAnswerer:
     """`answer(question, passages, view) -> Answer`: sentences from the articles, cited."""
 
     def __init__(
-        self, calibration: Calibration | None = None, list_margin: float = 1.0, max_sentences: int = 3
+        self,
+        calibration: Calibration | None = None,
+        margin: float = 0.6,
+        list_margin: float = 1.0,
+        max_sentences: int = 3,
     ) -> None:
+        """`margin`: a runner-up within this many log-odds of the best joins the answer (two
+        sentences at most); `list_margin` and `max_sentences` do the same for list questions."""
         if max_sentences < 1:
             raise ValueError("max_sentences must be >= 1")
+        if margin < 0 or list_margin < 0:
+            raise ValueError("margins must be >= 0")
         self.calibration = calibration or load_calibration()
+        self.margin = margin
         self.list_margin = list_margin
         self.max_sentences = max_sentences
 
@@ -113,13 +123,13 @@ class ExtractiveAnswerer:
             # weak evidence, or every name the question mentions is absent from the articles
             return self._abstain(question, passages, docs, confidence)
         chosen = [best]
-        if q.is_list:
-            for p in passages[1:]:
-                if len(chosen) >= self.max_sentences or p.score < best.score - self.list_margin:
-                    break
-                chosen.append(p)
+        limit, margin = (self.max_sentences, self.list_margin) if q.is_list else (2, self.margin)
+        for p in passages[1:]:
+            if len(chosen) >= limit or p.score < best.score - margin:
+                break
+            chosen.append(p)
         spans: list[tuple[str, int, int]] = []
-        for p in sorted(chosen, key=lambda p: (p.doc_id != best.doc_id, p.doc_id, p.sentence.start)):
+        for p in chosen:  # best first: the first citation is the strongest evidence
             antecedent = self._antecedent(p, view)
             if antecedent and (p.doc_id, antecedent.start, antecedent.end) not in spans:
                 spans.append((p.doc_id, antecedent.start, antecedent.end))

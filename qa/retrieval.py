@@ -49,6 +49,7 @@ FEATURES = (
     "bm25_rank",  # 1 / (1 + rank by BM25 among candidates)
     "position",  # 1 / (1 + the sentence's index in its document): news leads carry key facts
     "headline",  # the sentence is the document's first line (a headline, not evidence itself)
+    "dense_window",  # cosine(question, the sentence together with the one before it)
 )
 
 
@@ -156,7 +157,7 @@ class Retriever:
         ids = [id_ for id_ in candidates if self._visible(view, id_)]
         if not ids:
             return []
-        dense = self._cosines(view, "sentences", ids, dense_s, vector)
+        dense, window = self._sentence_cosines(view, ids, dense_s, vector)
         needed_chunks = {
             f"{doc_id}::c{c}"
             for doc_id, i in (_split_id(id_, "s") for id_ in ids)
@@ -172,6 +173,7 @@ class Retriever:
             self._features(
                 view, q, terms, extra, id_, dense.get(id_, 0.0), best_dense,
                 bm25.get(id_, 0.0) / best_bm25, chunk_scores, dense_rank[id_], bm25_rank[id_],
+                window.get(id_, 0.0),
             )
             for id_ in ids
         ]
@@ -192,6 +194,28 @@ class Retriever:
             for h in hits
             if view.is_current(str(h.meta.get("doc_id")), str(h.meta.get("sha256")))
         }
+
+    def _sentence_cosines(
+        self, view: IndexView, ids: list[str], known: dict[str, float], vector: np.ndarray
+    ) -> tuple[dict[str, float], dict[str, float]]:
+        """Cosine to the query of each sentence, and of each sentence joined with the one before
+        it ("He said..." borrows its subject). One read of the stored vectors."""
+        previous = {}
+        for id_ in ids:
+            doc_id, i = _split_id(id_, "s")
+            if i > 0 and not view.furniture[doc_id][i - 1]:
+                previous[id_] = f"{doc_id}::s{i - 1}"
+        vectors = self.index.store.vectors("sentences", sorted(set(ids) | set(previous.values())))
+        dense = {id_: float(vectors[id_] @ vector) if id_ in vectors else known.get(id_, 0.0) for id_ in ids}
+        window = {}
+        for id_ in ids:
+            prev = previous.get(id_)
+            if prev in vectors and id_ in vectors:
+                joined = vectors[prev] + vectors[id_]
+                window[id_] = float(joined @ vector) / max(float(np.linalg.norm(joined)), 1e-12)
+            else:
+                window[id_] = dense[id_]
+        return dense, window
 
     def _cosines(
         self, view: IndexView, kind: str, ids: list[str], known: dict[str, float], vector: np.ndarray
@@ -222,6 +246,7 @@ class Retriever:
         chunk_scores: dict[str, float],
         dense_rank: int,
         bm25_rank: int,
+        dense_window: float,
     ) -> tuple[tuple[str, Sentence, str], list[float]]:
         doc_id, i = _split_id(id_, "s")
         entry = view.entries[doc_id]
@@ -262,5 +287,6 @@ class Retriever:
             1.0 / (1 + bm25_rank),
             1.0 / (1 + i),
             1.0 if sentence.line == entry.sentences[0].line else 0.0,
+            dense_window,
         ]
         return (doc_id, sentence, text), values
