@@ -162,12 +162,16 @@ def _write_batch(index: "Index", batch: list[Entry], replaced: list[str]) -> Non
     index.catalog.mark_ready(batch)
 
 
+def _skip(report: SyncReport, path: Path, reason: str) -> None:
+    report.failed.append((str(path), reason))
+    log.warning("skipped %s: %s", path, reason)
+
+
 def _load(path: Path, root: Path, report: SyncReport) -> Document | None:
     try:
         doc = load_document(path, root)
     except (DocumentError, OSError) as error:
-        report.failed.append((str(path), str(error)))
-        log.warning("skipped %s: %s", path, error)
+        _skip(report, path, str(error))
         return None
     if doc.note:
         report.notes.append((doc.doc_id, doc.note))
@@ -197,15 +201,14 @@ def sync_corpus(index: "Index", corpus: Path) -> SyncReport:
             bar.update(1)
             problem = _unfit(path, corpus, targets)
             if problem:
-                report.failed.append((str(path), problem))
-                log.warning("skipped %s: %s", path, problem)
+                _skip(report, path, problem)
                 continue
             doc_id = doc_id_for(path, corpus)
             seen.add(doc_id)
             try:
                 stat = path.stat()
             except OSError as error:
-                report.failed.append((str(path), str(error)))
+                _skip(report, path, str(error))
                 continue
             previous = states.get(doc_id)
             if previous and previous[2:] == (stat.st_mtime_ns, stat.st_size):
@@ -220,7 +223,7 @@ def sync_corpus(index: "Index", corpus: Path) -> SyncReport:
                 continue
             sentences = tuple(split_sentences(doc.doc_id, doc.text))
             if not sentences:
-                report.failed.append((str(path), "no sentences found"))
+                _skip(report, path, "no sentences found")
                 continue
             (report.updated if previous else report.added).append(doc_id)
             if previous:
