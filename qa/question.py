@@ -29,7 +29,6 @@ NUMBER_WORDS = frozenset(
 )
 _DATE_WORDS = frozenset(MONTHS + DAYS + "century decade yesterday today tomorrow ago year years".split())
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
-_DIGIT = re.compile(r"\d")
 _WORDLIKE = re.compile(r"[^\W\d_][\w'’.-]*")
 _REASON = re.compile(
     r"\b(because|since|due to|owing to|as a result|so that|in order to|reason|caused?|"
@@ -109,6 +108,21 @@ def analyse(text: str) -> Question:
     )
 
 
+_NUMBER = re.compile(r"(?<![\w.])(\w+\.?\s+)?(\d[\d,.]*)")
+
+
+def quantities(text: str) -> set[str]:
+    """Numbers in `text` that count or measure something: not days of a month ("Feb. 29"), not
+    bare years ("in 2028")."""
+    found = set()
+    for match in _NUMBER.finditer(text):
+        before, number = (match.group(1) or "").strip().rstrip(".").lower(), match.group(2).rstrip(".,")
+        if fold(before) in MONTHS or _YEAR.fullmatch(number):
+            continue
+        found.add(number)
+    return found
+
+
 def has_answer_type(answer_type: str | None, sentence: str, question: Question) -> bool:
     """Does the sentence hold something of the expected type that the question does not?"""
     if answer_type is None:
@@ -116,7 +130,7 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
     q_words = set(words(question.text))
     s_words = [w for w in words(sentence) if w not in q_words]
     if answer_type == "number":
-        return any(_DIGIT.search(w) or w in NUMBER_WORDS for w in s_words)
+        return any(w in NUMBER_WORDS for w in s_words) or bool(quantities(sentence) - set(q_words))
     if answer_type == "date":
         return any(w in _DATE_WORDS or _YEAR.fullmatch(w) for w in s_words)
     if answer_type == "reason":

@@ -52,3 +52,12 @@ def test_date_and_person_types():
     who = analyse("Who chaired the meeting?")
     assert has_answer_type("person", "The meeting was chaired by Gabrielius Landsbergis.", who)
     assert not has_answer_type("person", "the meeting was long.", who)
+
+
+def test_days_of_the_month_and_bare_years_are_not_quantities():
+    from qa.question import quantities
+
+    assert quantities("On Feb. 29 in 2028, 9,400 riders paid $62 million in a 7-2 vote") == {"9,400", "62", "7", "2"}
+    q = analyse("How many soldiers will France send?")
+    assert not has_answer_type("number", "On Feb. 29, the minister said troops could go.", q)
+    assert has_answer_type("number", "France will send 2,000 soldiers.", q)
