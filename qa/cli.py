@@ -28,7 +28,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 log = logging.getLogger("qa")
-_QUIET = ("httpx", "bm25s", "sentence_transformers", "chromadb", "urllib3", "transformers")
+_QUIET = ("httpx", "httpx2", "openai", "bm25s", "sentence_transformers", "chromadb", "urllib3", "transformers")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

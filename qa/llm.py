@@ -311,10 +311,10 @@ class LLMAnswerer:
         result = self.verifier.verify(written, numbered, documents)
         for claim in result.dropped:
             log.debug("dropped an unsupported sentence from the LLM answer: %r", claim.text[:200])
-        log.info("LLM answer: %d of %d sentences supported by what they cite",
+        log.debug("LLM answer: %d of %d sentences supported by what they cite",
                  len(result.kept), len(result.kept) + len(result.dropped))
         if not result.citations:
-            log.info("no sentence of the LLM answer was supported; showing the extractive answer")
+            log.debug("no sentence of the LLM answer was supported; showing the extractive answer")
             yield fallback
             return
         yield dataclasses.replace(
