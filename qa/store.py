@@ -5,6 +5,14 @@ Embedded (`chromadb.PersistentClient`, a folder on disk) by default, or a Chroma
 created with `embedding_function=None` and vectors come from `qa.embeddings`. Each collection
 records the model name and dimension, and opening it with another model is refused.
 
+The embedded store is read by one process while another may write it (`qa sync` in a terminal
+beside the app): Chroma's embedded client then fails on items written since it opened
+(`InternalError: Error finding id`) and keeps failing. On that error the store drops the process's
+cached Chroma system for its folder, reopens its collections and retries the call once. It does so
+only when nothing in the folder changed for `WRITER_QUIET_S` seconds: reopening loads Chroma's
+HNSW files, and loading them while another process rewrites them crashed the reader (a segfault
+inside chromadb, in a stress test). While a writer is busy the read fails with StoreBusyError.
+
     >>> store = VectorStore.open(Path("index/chroma"), model="m", dim=384, prefix="qa")
     >>> store.query("sentences", vector, k=5)
     [Hit(id='doc.txt::s3', score=0.71, meta={...}), ...]
@@ -13,9 +21,11 @@ records the model name and dimension, and opening it with another model is refus
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 from urllib.parse import urlparse
 
 import numpy as np
@@ -24,10 +34,16 @@ log = logging.getLogger(__name__)
 
 KINDS = ("sentences", "chunks")
 _WRITE_BATCH = 1000
+WRITER_QUIET_S = 3.0  # no file in the Chroma folder newer than this: no other process is writing
+T = TypeVar("T")
 
 
 class IndexMismatchError(RuntimeError):
     """The index was built with another embedding model or dimension."""
+
+
+class StoreBusyError(RuntimeError):
+    """Another process is writing the embedded store right now; ask again when it has finished."""
 
 
 @dataclass(frozen=True)
@@ -59,21 +75,114 @@ def _client(path: Path | None, url: str | None):  # type: ignore[no-untyped-def]
     return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
+def _forget_system(client: Any) -> None:
+    """Drop the process-wide Chroma system behind an embedded client, so the next client made
+    for the same folder starts a new one (chromadb caches one system per folder per process).
+    Clients already made keep their old system; only this folder's cache entry goes."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    identifier = getattr(client, "_identifier", None)
+    if identifier is None:  # not a SharedSystemClient: the public, process-wide reset
+        SharedSystemClient.clear_system_cache()
+        return
+    SharedSystemClient._identifier_to_system.pop(identifier, None)
+    SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+
+
+def _is_stale_read(error: Exception) -> bool:
+    """Chroma's embedded client reading items another process wrote after it opened."""
+    from chromadb.errors import InternalError
+
+    return isinstance(error, InternalError) and "Error finding id" in str(error)
+
+
+def _seconds_since_write(folder: Path) -> float:
+    """Seconds since any file under `folder` last changed (inf for an empty folder)."""
+    newest = max((p.stat().st_mtime for p in folder.rglob("*") if p.is_file()), default=None)
+    return float("inf") if newest is None else time.time() - newest
+
+
+def _collections(client: Any, *, model: str, dim: int, prefix: str) -> dict[str, Any]:
+    collections = {}
+    for kind in KINDS:
+        collection = client.get_or_create_collection(
+            f"{prefix}_{kind}",
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"model": model, "dim": dim},
+        )
+        meta = collection.metadata or {}
+        if meta.get("model") != model or int(meta.get("dim", -1)) != dim:
+            raise IndexMismatchError(
+                f"the index was built with {meta.get('model')} ({meta.get('dim')} dims), "
+                f"not {model} ({dim} dims); use a new --index folder"
+            )
+        collections[kind] = collection
+    return collections
+
+
 class VectorStore:
     """Sentence and chunk vectors for one index, in Chroma."""
 
-    def __init__(self, client: Any, collections: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        client: Any,
+        collections: dict[str, Any],
+        *,
+        path: Path | None = None,
+        url: str | None = None,
+        spec: tuple[str, int, str] | None = None,
+    ) -> None:
         self._client = client
         self._collections = collections
+        self._path, self._url, self._spec = path, url, spec
+        self._reopen_lock = threading.Lock()
 
     @classmethod
     def open(
         cls, path: Path | None, *, model: str, dim: int, prefix: str, url: str | None = None
     ) -> "VectorStore":
+        """Open (creating if needed) the collections `<prefix>_sentences` and `<prefix>_chunks`,
+        embedded in `path` or on the server at `url`. Raises IndexMismatchError when they were
+        built with another model or dimension, ConnectionError when the server cannot be reached."""
         if not path and not url:
             raise ValueError("a Chroma folder or a Chroma server URL is needed")
         client = _client(path, url)
-        collections = {}
+        collections = _collections(client, model=model, dim=dim, prefix=prefix)
+        return cls(client, collections, path=path, url=url, spec=(model, dim, prefix))
+
+    def reopen(self) -> None:
+        """Reopen the client and its collections. For the embedded store this also drops the
+        process's cached Chroma system for the folder, so items written by other processes since
+        the store was opened become visible (to `query` as well as to `vectors`)."""
+        if self._spec is None:
+            return
+        model, dim, prefix = self._spec
+        if self._url is None:
+            _forget_system(self._client)
+        client = _client(self._path, self._url)
+        self._collections = _collections(client, model=model, dim=dim, prefix=prefix)
+        self._client = client
+
+    def _call(self, kind: str, action: Callable[[Any], T]) -> T:
+        """`action(collection)`; on a stale embedded read, reopen once and retry."""
+        collection = self._collections[kind]
+        try:
+            return action(collection)
+        except Exception as error:
+            if self._url is not None or self._spec is None or not _is_stale_read(error):
+                raise
+            with self._reopen_lock:
+                if self._collections[kind] is collection:  # another thread may have reopened
+                    assert self._path is not None
+                    if _seconds_since_write(self._path) < WRITER_QUIET_S:
+                        raise StoreBusyError(
+                            "another process is writing this index; ask again when it has "
+                            "finished, or share the index through a Chroma server (--chroma-url)"
+                        ) from error
+                    log.info("Chroma read failed (%s); reopening the embedded store", error)
+                    self.reopen()
+            return action(self._collections[kind])
         for kind in KINDS:
             collection = client.get_or_create_collection(
                 f"{prefix}_{kind}",
@@ -116,10 +225,10 @@ class VectorStore:
             return []
         # No count() first: Chroma returns what it has when k exceeds it, and a round trip saved
         # matters on the query path (and over HTTP to a server).
-        result = self._collections[kind].query(
-            query_embeddings=vector.reshape(1, -1).astype(np.float32),
-            n_results=k,
-            include=["metadatas", "distances"],
+        query = vector.reshape(1, -1).astype(np.float32)
+        result = self._call(
+            kind,
+            lambda c: c.query(query_embeddings=query, n_results=k, include=["metadatas", "distances"]),
         )
         return [
             Hit(id_, 1.0 - float(dist), dict(meta or {}))
@@ -132,7 +241,8 @@ class VectorStore:
         """Stored vectors by id (ids that are missing are left out)."""
         if not ids:
             return {}
-        got = self._collections[kind].get(ids=list(ids), include=["embeddings"])
+        wanted = list(ids)
+        got = self._call(kind, lambda c: c.get(ids=wanted, include=["embeddings"]))
         return {
             id_: np.asarray(vec, dtype=np.float32)
             for id_, vec in zip(got["ids"], got["embeddings"])

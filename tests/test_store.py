@@ -7,6 +7,9 @@ expected neighbours are known exactly.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +17,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.store import IndexMismatchError, VectorStore
+import qa.store as store_module
+from qa.store import IndexMismatchError, StoreBusyError, VectorStore
 
 
 @dataclass(frozen=True)
@@ -159,3 +163,59 @@ def test_a_server_that_is_not_running_is_a_one_line_error(prefix: str) -> None:
 
     with pytest.raises(ConnectionError, match="cannot reach the Chroma server at http://127.0.0.1:"):
         VectorStore.open(None, model="m", dim=3, prefix=prefix, url=f"http://127.0.0.1:{free_port()}")
+
+
+# -- a second process writing the embedded store ------------------------------------------------
+
+WRITER = """
+import sys
+import numpy as np
+from pathlib import Path
+from qa.store import VectorStore
+
+path, prefix = Path(sys.argv[1]), sys.argv[2]
+store = VectorStore.open(path, model="test-model", dim=3, prefix=prefix)
+store.upsert("sentences", ["c.txt::s0", "c.txt::s1"], np.array([[0, 0.6, 0.8], [0.6, 0.8, 0]], dtype=np.float32),
+             [{"doc_id": "c.txt", "index": 0}, {"doc_id": "c.txt", "index": 1}])
+"""
+
+
+def write_from_another_process(path: Path, prefix: str) -> None:
+    """Two items near y/z and x/y under c.txt, written by a real second Python process."""
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])))
+    subprocess.run([sys.executable, "-c", WRITER, str(path), prefix], check=True, env=env, timeout=120)
+
+
+def test_items_another_process_wrote_after_opening_are_read_after_a_reopen(
+    tmp_path: Path, prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the reopen, chromadb's embedded client raises `InternalError: Error finding id` on
+    ids written by another process since it opened, on every later try, and its queries never see
+    them. The quiet window is set to 0 here: the writer has exited, nothing else writes."""
+    monkeypatch.setattr(store_module, "WRITER_QUIET_S", 0.0)
+    store = Target(tmp_path / "chroma", None).open(prefix)
+    fill(store)
+    assert list(store.vectors("sentences", ["a.txt::s0"])) == ["a.txt::s0"]  # segments loaded
+    write_from_another_process(tmp_path / "chroma", prefix)
+    got = store.vectors("sentences", ["c.txt::s0", "a.txt::s1"])
+    assert sorted(got) == ["a.txt::s1", "c.txt::s0"]
+    np.testing.assert_allclose(got["c.txt::s0"], [0, 0.6, 0.8], atol=1e-6)
+    assert store.query("sentences", unit(0, 0.6, 0.8), k=1)[0].id == "c.txt::s0"
+    assert store.count("sentences") == 5
+
+
+def test_a_stale_read_while_another_process_writes_is_a_busy_error_not_a_reopen(
+    tmp_path: Path, prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reopening loads Chroma's HNSW files; doing it while another process rewrites them crashed
+    the reader in a stress test. A folder written within the quiet window counts as busy (the
+    window is made an hour long so the writer, which has just exited, is inside it)."""
+    monkeypatch.setattr(store_module, "WRITER_QUIET_S", 3600.0)
+    store = Target(tmp_path / "chroma", None).open(prefix)
+    fill(store)
+    store.vectors("sentences", ["a.txt::s0"])
+    write_from_another_process(tmp_path / "chroma", prefix)
+    with pytest.raises(StoreBusyError, match="another process is writing this index"):
+        store.vectors("sentences", ["c.txt::s0"])
+    assert list(store.vectors("sentences", ["a.txt::s0"])) == ["a.txt::s0"]  # old items still read
