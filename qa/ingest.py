@@ -118,7 +118,7 @@ def _vectors_for(entries: list[Entry]) -> tuple[np.ndarray, list[np.ndarray]]:
     once, and a chunk costs no extra model work.
     """
     texts = [e.doc.text[s.start : s.end] for e in entries for s in e.sentences]
-    vectors = embeddings.encode(texts)
+    vectors = embeddings.encode(texts, progress=False)  # the ingest bar is enough
     chunk_vectors: list[np.ndarray] = []
     offset = 0
     for entry in entries:
