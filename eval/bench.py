@@ -274,6 +274,31 @@ def w_lc_cold(folder: str, question: str) -> dict[str, Any]:
     return {"hits": len(hits), "peak_rss_mb": peak_rss_mb()}
 
 
+def profile_warm(corpus: Path, index: Path, chroma_url: str | None, n_questions: int, repeats: int, out: Path) -> Path:
+    """pyinstrument over the warm query path (retrieval + answering), after a warm-up; the text
+    report goes to stdout and an HTML one to `out`."""
+    from pyinstrument import Profiler
+
+    from qa import Assistant
+
+    bot = Assistant.open(index_dir=index, corpus=corpus, chroma_url=chroma_url, sync=False)
+    qs = questions(n_questions)
+    for q in qs[:3]:
+        bot.ask(q)
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for _ in range(repeats):
+        for q in qs:
+            view = bot.index.view()
+            passages = bot.retriever.run(q, top_k=8, view=view)
+            bot.answerer.answer(q, passages, view)
+    profiler.stop()
+    print(profiler.output_text(unicode=False, color=False, show_all=False))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(profiler.output_html())
+    return out
+
+
 WORKERS: dict[str, Callable[..., dict[str, Any]]] = {
     "ingest": w_ingest, "warm": w_warm, "lc_ingest": w_lc_ingest, "lc_warm": w_lc_warm, "lc_cold": w_lc_cold,
 }
@@ -607,11 +632,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=30.0)
     p.add_argument("--api-name", default="/ask")
     p.add_argument("--out", type=Path, default=RESULTS)
+    p = sub.add_parser("profile", help="pyinstrument over warm questions on a built index")
+    p.add_argument("--corpus", type=Path, required=True)
+    p.add_argument("--index", type=Path, required=True)
+    p.add_argument("--chroma-url")
+    p.add_argument("--queries", type=int, default=60)
+    p.add_argument("--repeats", type=int, default=2)
+    p.add_argument("--html", type=Path, default=Path("/tmp/qa-profile.html"))
     p = sub.add_parser("report", help="table, summary.json and plots from saved results")
     p.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     if args.command == "report":
         return report(args.out)
+    if args.command == "profile":
+        profile_warm(args.corpus, args.index, args.chroma_url, args.queries, args.repeats, args.html)
+        return 0
     if args.command == "users":
         bench_users(args.url, [int(x) for x in args.users.split(",")], args.seconds, args.api_name, args.out)
         return report(args.out)
