@@ -632,6 +632,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=30.0)
     p.add_argument("--api-name", default="/ask")
     p.add_argument("--out", type=Path, default=RESULTS)
+    p = sub.add_parser("warm", help="warm latency only, on an index built already (JSON on stdout)")
+    p.add_argument("--corpus", type=Path, required=True)
+    p.add_argument("--index", type=Path, required=True)
+    p.add_argument("--chroma-url")
+    p.add_argument("--queries", type=int, default=60)
+    p.add_argument("--repeats", type=int, default=3)
     p = sub.add_parser("profile", help="pyinstrument over warm questions on a built index")
     p.add_argument("--corpus", type=Path, required=True)
     p.add_argument("--index", type=Path, required=True)
@@ -644,6 +650,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "report":
         return report(args.out)
+    if args.command == "warm":
+        result = worker("warm", corpus=str(args.corpus), index=str(args.index), chroma_url=args.chroma_url,
+                        queries=questions(args.queries), repeats=args.repeats)
+        result.update(code=code_version(), loadavg=os.getloadavg()[0], index=str(args.index))
+        print(json.dumps(result, indent=2))
+        return 0
     if args.command == "profile":
         profile_warm(args.corpus, args.index, args.chroma_url, args.queries, args.repeats, args.html)
         return 0
