@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 History = Sequence[tuple[str, str]]
+FOLLOW_UP_NAMES = 3  # names of the previous answer that a follow-up's pronoun may mean
 MODES = ("extractive", "llm")
 
 
@@ -92,13 +93,15 @@ def clean_question(question: str) -> str:
 
 
 def conversation_context(question: str, history: History) -> str:
-    """What a follow-up ("he", "and which ones...") needs from the conversation, else nothing:
-    the previous question, and the names its answer gave (who "he" is)."""
+    """What a follow-up needs from the conversation, else nothing. "What did she say?" needs who
+    "she" is: the first names the previous answer gave. "And which ones are more open to it?"
+    (no one named) needs the previous question. Only the reference travels, not the old topic,
+    so the follow-up is not answered with the previous answer again."""
     if not history or not analyse(question).refers_back:
         return ""
     last_question, last_answer = history[-1]
-    names = " ".join(dict.fromkeys(names_in(strip_marks(last_answer))))
-    return f"{last_question} {names}".strip()
+    names = list(dict.fromkeys(names_in(strip_marks(last_answer), folded=False)))
+    return " ".join(names[:FOLLOW_UP_NAMES]) if names else last_question
 
 
 class Assistant:

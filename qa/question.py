@@ -77,15 +77,16 @@ def _answer_type(lowered: str) -> str | None:
     return None
 
 
-def names_in(text: str) -> list[str]:
-    """Capitalised words that are not at the start of the text nor stopwords, folded."""
+def names_in(text: str, folded: bool = True) -> list[str]:
+    """Capitalised words that are not at the start of the text nor stopwords (folded, unless
+    `folded=False` keeps them as written)."""
     found = []
     for match in _WORDLIKE.finditer(text):
         if match.start() == 0 or not match.group(0)[0].isupper():
             continue
         word = fold(match.group(0)).strip(".'’-")
         if word and word not in STOPWORDS:
-            found.append(word)
+            found.append(word if folded else match.group(0).strip(".'’-"))
     return found
 
 

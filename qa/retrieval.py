@@ -27,7 +27,7 @@ from .index import Index, IndexView
 from .ingest import CHUNK_OVERLAP, CHUNK_SIZE
 from .calibration import LinearModel, load_calibration
 from .keyword import KeywordIndex, fold, token_set, tokenize
-from .question import Question, analyse, has_answer_type
+from .question import Question, analyse, has_answer_type, names_in
 
 RRF_K = 60
 
@@ -139,6 +139,7 @@ class Retriever:
         vector = embeddings.encode([query])[0]
         terms = list(q.terms)
         extra = [t for t in tokenize(context) if t not in terms] if context else []
+        names = q.names or tuple(dict.fromkeys(names_in(context)))  # who a follow-up's "she" is
 
         dense_s = self._dense(view, "sentences", vector, self.pool)
         dense_c = self._dense(view, "chunks", vector, self.chunk_pool)
@@ -171,7 +172,7 @@ class Retriever:
         bm25_rank = dict(zip(ids, _ranks([bm25.get(id_, 0.0) for id_ in ids])))
         features = [
             self._features(
-                view, q, terms, extra, id_, dense.get(id_, 0.0), best_dense,
+                view, q, terms, extra, names, id_, dense.get(id_, 0.0), best_dense,
                 bm25.get(id_, 0.0) / best_bm25, chunk_scores, dense_rank[id_], bm25_rank[id_],
                 window.get(id_, 0.0),
             )
@@ -239,6 +240,7 @@ class Retriever:
         q: Question,
         terms: list[str],
         extra: list[str],
+        names: tuple[str, ...],
         id_: str,
         dense: float,
         best_dense: float,
@@ -278,7 +280,7 @@ class Retriever:
             coverage(terms + extra, window_tokens, view.sentences),
             bm25,
             sum(p in sentence_pairs for p in pairs) / len(pairs) if pairs else 0.0,
-            sum(n in near_text for n in q.names) / len(q.names) if q.names else 0.0,
+            sum(n in near_text for n in names) / len(names) if names else 0.0,
             len(tokens - set(terms)) / len(tokens) if tokens else 0.0,
             1.0 if q.answer_type and has_type else 0.0,
             1.0 if q.answer_type and not has_type else 0.0,
