@@ -3,15 +3,17 @@
 1. Candidates: the question's nearest sentences and chunks in Chroma (dense) and its best
    sentences and chunks in BM25 (keyword); chunks are fused by reciprocal rank fusion and the
    sentences of the best fused chunks join the pool.
-2. Every candidate sentence gets features: cosine to the question (sentence and best enclosing
-   chunk), IDF-weighted coverage of the question's terms (sentence, and sentence with its
-   neighbours), and whether it holds the kind of answer asked for (a number for "how many"...).
-3. A weighted sum of the features ranks them. Page furniture is never a candidate.
+2. Every candidate sentence gets the features in `FEATURES`: cosines to the question (the
+   sentence, the sentence with the one before it, its best chunk), IDF-weighted coverage of the
+   question's terms (the sentence, and with its neighbours), BM25, ranks, whether it holds the
+   kind of answer asked for (a number for "how many"...), its position.
+3. A linear ranker fitted by eval/calibrate.py (qa/calibration.json) turns them into log-odds
+   that the sentence holds the answer. Page furniture is never a candidate.
 
-    >>> retriever = Retriever(Index.open(Path("corpus/.qa-index")))
+    >>> retriever = Retriever(Index.open(Path(".qa-index/corpus")))
     >>> best = retriever.run("Which countries rejected troops?", top_k=3)
-    >>> best[0].doc_id, best[0].sentence.start
-    ('france-troops-ukraine.txt', 1024)
+    >>> best[0].doc_id, best[0].text[:30]
+    ('france-troops-ukraine.txt', "In response to Macron's statem")
 """
 
 from __future__ import annotations
@@ -180,8 +182,8 @@ class Retriever:
         ]
         scores = self.ranker.log_odds(np.asarray([f for _, f in features], dtype=np.float64))
         passages = [
-            Passage(id_[0], id_[1], float(score), tuple(f), id_[2])
-            for (id_, f), score in zip(features, scores)
+            Passage(doc_id, sentence, float(score), tuple(values), text)
+            for ((doc_id, sentence, text), values), score in zip(features, scores)
         ]
         passages.sort(key=lambda p: -p.score)
         return passages[:top_k]
