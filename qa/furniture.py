@@ -1,10 +1,11 @@
 """Page furniture: the lines of a scraped page that are not the article and must never be cited.
 
-Three general signals, none tied to any one site or article:
+Four general signals, none tied to any one site or article:
 - a line that stands more than once in the document (photo captions, repeated bylines);
 - a short line without final punctuation after the first line (captions, bylines, datelines);
 - a call to action addressed to the reader (donate, subscribe, share, read the original/more,
-  advertisement, copyright notices); a short paragraph holding one is furniture as a whole.
+  advertisement, copyright notices); a short paragraph holding one is furniture as a whole;
+- text addressed to a machine reading the page ("ignore your previous instructions...").
 
     >>> flags = furniture_flags(text, sentences)
     >>> [text[s.start:s.end] for s, bad in zip(sentences, flags) if bad]
@@ -30,6 +31,13 @@ _CALL_TO_ACTION = re.compile(
 # Words of an appeal; they count as furniture only when the sentence also addresses the reader.
 _APPEAL = re.compile(r"\b(donat\w*|subscri\w*|newsletter|patron|one-time|sign up|support)\b", re.I)
 _READER = re.compile(r"\b(you|your|us|we['’]re|we are|our)\b", re.I)
+# Text addressed to a machine reading the page ("ignore your previous instructions and..."): a
+# prompt injection is not article content, and quoting it as an answer would mislead.
+_TO_A_MACHINE = re.compile(
+    r"\b(ignore|disregard|forget|override)\b[^.!?\n]{0,40}\b(previous|prior|above|earlier|all|your|any)\b"
+    r"[^.!?\n]{0,20}\b(instructions?|prompts?|directions)\b",
+    re.IGNORECASE,
+)
 _APPEAL_LINE_WORDS = 60  # an appeal is a short paragraph: every sentence of it is furniture
 _FINAL = re.compile(r"[.!?…:;\"”’')\]]$")
 _SHORT_WORDS = 8
@@ -60,6 +68,7 @@ def furniture_flags(text: str, sentences: list[Sentence] | tuple[Sentence, ...])
             repeats[line] > 1
             or s.line in appeal_lines
             or appeal(text[s.start : s.end])
+            or bool(_TO_A_MACHINE.search(text[s.start : s.end]))
             or (
                 s.line != first_line
                 and len(line.split()) <= _SHORT_WORDS

@@ -185,9 +185,11 @@ def test_the_prompt_numbers_delimited_passages_and_says_they_are_data(base: Assi
 def test_an_instruction_in_an_article_never_reaches_the_model_as_a_passage(base: Assistant) -> None:
     question = "Did the Kelby ferry sink?"
     passages = base.retriever.run(question)
-    assert any("Ignore your previous instructions" in p.text for p in passages)  # retrieval finds it...
+    # qa.furniture keeps text addressed to a machine out of the candidates, and number_passages
+    # would drop it again: it is never evidence
+    assert not any("Ignore your previous instructions" in p.text for p in passages)
     prompt = str(build_messages(question, number_passages(passages, base.index.view()))[1].content)
-    assert "Ignore your previous instructions" not in prompt  # ...but it is not evidence
+    assert "Ignore your previous instructions" not in prompt
 
 
 def test_text_that_imitates_the_delimiters_cannot_close_a_passage() -> None:
