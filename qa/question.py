@@ -61,20 +61,21 @@ class Question:
     names: tuple[str, ...]  # capitalised names in the question, folded
 
 
+_ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), first match wins
+    ("number", re.compile(
+        r"^(how (many|much|long|old|far|big|large|tall|often|frequent)|(what|which) (number|percentage|"
+        r"share|proportion|amount|price|cost|size|rate|sum|total|figure)\b)"
+        r"|\b(how much|how many|price tag|what proportion|what percentage|what share|by how much)\b"
+    )),
+    ("date", re.compile(r"^(when\b|(in )?(what|which) (year|date|day|month|time|century|decade)\b)")),
+    ("person", re.compile(r"^(who|whom|whose)\b")),
+    ("place", re.compile(r"^where\b")),
+    ("reason", re.compile(r"^(why|for what reason|what (was|is|were|are) the reasons?)\b")),
+)
+
+
 def _answer_type(lowered: str) -> str | None:
-    if re.match(r"^(how (many|much|long|old|far|big|large|tall|often|frequent)|(what|which) (number|percentage|share|proportion|amount|price|cost|size|rate|sum|total|figure)\b)", lowered):
-        return "number"
-    if re.search(r"\b(how much|how many|price tag|what proportion|what percentage|what share|by how much)\b", lowered):
-        return "number"
-    if re.match(r"^(when\b|(in )?(what|which) (year|date|day|month|time|century|decade)\b)", lowered):
-        return "date"
-    if re.match(r"^(who|whom|whose)\b", lowered):
-        return "person"
-    if re.match(r"^where\b", lowered):
-        return "place"
-    if re.match(r"^(why|for what reason|what (was|is|were|are) the reasons?)\b", lowered):
-        return "reason"
-    return None
+    return next((kind for kind, pattern in _ANSWER_TYPES if pattern.search(lowered)), None)
 
 
 def names_in(text: str, folded: bool = True) -> list[str]:
