@@ -156,5 +156,5 @@ class ExtractiveAnswerer:
         closest = make_citations([(p.doc_id, p.sentence.start, p.sentence.end) for p in passages[:2]], docs)
         text = f"{NOT_IN_ARTICLES} anything that answers this."
         if closest:
-            text += " The closest passages are shown below; they do not answer the question."
+            text += " The closest passages are shown for reference; they do not answer the question."
         return Answer(question, text, True, [], closest, round(confidence, 4))
