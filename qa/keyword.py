@@ -39,6 +39,7 @@ STOPWORDS = frozenset(
 # for yes/no evidence, but not for retrieval): retrieval drops them via STOPWORDS.
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower-case and strip accents: 'Séjourné' -> 'sejourne'."""
     if text.isascii():
@@ -70,9 +71,15 @@ def tokenize(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=200_000)
+def token_tuple(text: str) -> tuple[str, ...]:
+    """`tokenize`, cached: the same sentences are scored question after question."""
+    return tuple(tokenize(text))
+
+
+@lru_cache(maxsize=200_000)
 def token_set(text: str) -> frozenset[str]:
-    """`tokenize` as a set, cached: sentences are scored again and again."""
-    return frozenset(tokenize(text))
+    """`tokenize` as a set, cached."""
+    return frozenset(token_tuple(text))
 
 
 @dataclass

@@ -28,7 +28,7 @@ from .chunking import Sentence
 from .index import Index, IndexView
 from .ingest import CHUNK_OVERLAP, CHUNK_SIZE
 from .calibration import LinearModel, load_calibration
-from .keyword import KeywordIndex, fold, token_set, tokenize
+from .keyword import KeywordIndex, fold, token_set, token_tuple, tokenize
 from .question import Question, analyse, has_answer_type, names_in
 
 RRF_K = 60
@@ -270,9 +270,9 @@ class Retriever:
             default=0.0,
         )
         pairs = list(zip(terms, terms[1:]))
-        sentence_terms = tokenize(text)
+        sentence_terms = token_tuple(text)
         sentence_pairs = set(zip(sentence_terms, sentence_terms[1:]))
-        near_text = fold(" ".join(near))
+        near_text = " ".join(fold(piece) for piece in near) if names else ""
         has_type = has_answer_type(q.answer_type, text, q) if q.answer_type else False
         values = [
             dense,
