@@ -36,6 +36,7 @@ from qa import Assistant, QuestionError  # noqa: E402
 from qa import render, suggest  # noqa: E402
 from qa.documents import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, DocumentError  # noqa: E402
 from qa.ingest import IngestBusyError  # noqa: E402
+from qa.store import StoreBusyError  # noqa: E402
 from qa.uploads import stage_uploads  # noqa: E402
 
 DEFAULT_HOST = "127.0.0.1"
@@ -268,7 +269,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
                         yield to_messages(history + [turn], partial=written), history, gr.skip(), ""
                     else:
                         final = piece
-            except QuestionError as error:
+            except (QuestionError, StoreBusyError) as error:
                 turn["error"] = str(error)
                 history.append(turn)
                 yield to_messages(history), history, gr.skip(), ""
@@ -370,7 +371,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
                     answer = bot.ask(question, history=turns_in, top_k=max(1, min(int(passages), 20)))
                 else:
                     answer = bot.ask(question, history=turns_in, top_k=max(1, min(int(passages), 20)), mode=mode)
-            except QuestionError as error:
+            except (QuestionError, StoreBusyError) as error:
                 raise gr.Error(str(error)) from None
             return answer.to_dict()
 

@@ -268,11 +268,11 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(name).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     from .documents import DocumentError
     from .ingest import IngestBusyError
-    from .store import IndexMismatchError
+    from .store import IndexMismatchError, StoreBusyError
 
     try:
         return COMMANDS[args.command](args)
-    except (ValueError, OSError, DocumentError, IngestBusyError, IndexMismatchError) as error:
+    except (ValueError, OSError, DocumentError, IngestBusyError, IndexMismatchError, StoreBusyError) as error:
         print(f"qa: error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
