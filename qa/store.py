@@ -183,21 +183,6 @@ class VectorStore:
                     log.info("Chroma read failed (%s); reopening the embedded store", error)
                     self.reopen()
             return action(self._collections[kind])
-        for kind in KINDS:
-            collection = client.get_or_create_collection(
-                f"{prefix}_{kind}",
-                embedding_function=None,
-                configuration={"hnsw": {"space": "cosine"}},
-                metadata={"model": model, "dim": dim},
-            )
-            meta = collection.metadata or {}
-            if meta.get("model") != model or int(meta.get("dim", -1)) != dim:
-                raise IndexMismatchError(
-                    f"the index was built with {meta.get('model')} ({meta.get('dim')} dims), "
-                    f"not {model} ({dim} dims); use a new --index folder"
-                )
-            collections[kind] = collection
-        return cls(client, collections)
 
     def count(self, kind: str) -> int:
         return int(self._collections[kind].count())
