@@ -39,7 +39,7 @@ class Chunk:
 
     @property
     def chunk_id(self) -> str:
-        return f"{self.doc_id}::c{self.index}"
+        return chunk_id(self.doc_id, self.index)
 
     @property
     def start(self) -> int:
@@ -48,6 +48,22 @@ class Chunk:
     @property
     def end(self) -> int:
         return self.sentences[-1].end
+
+
+def sentence_id(doc_id: str, index: int) -> str:
+    """The id of a sentence in the index: 'article.txt::s3'."""
+    return f"{doc_id}::s{index}"
+
+
+def chunk_id(doc_id: str, index: int) -> str:
+    """The id of a chunk in the index: 'article.txt::c1'."""
+    return f"{doc_id}::c{index}"
+
+
+def split_id(id_: str) -> tuple[str, int]:
+    """'article.txt::s3' -> ('article.txt', 3); the same for chunk ids."""
+    doc_id, _, tail = id_.rpartition("::")
+    return doc_id, int(tail[1:])
 
 
 @lru_cache(maxsize=1)
@@ -160,3 +176,17 @@ def make_chunks(sentences: list[Sentence], size: int = 5, overlap: int = 2) -> l
         if start + size >= len(sentences):
             break
     return chunks
+
+
+def chunk_window(chunk_index: int, size: int, overlap: int) -> slice:
+    """The sentences (by index) of chunk `chunk_index`, as `make_chunks` cuts them."""
+    step = size - overlap
+    return slice(chunk_index * step, chunk_index * step + size)
+
+
+def chunks_containing(sentence_index: int, n_sentences: int, size: int, overlap: int) -> range:
+    """Indices of the chunks, as `make_chunks` cuts them, that contain a sentence."""
+    step = size - overlap
+    last_chunk = max(0, -(-(n_sentences - size) // step))
+    first = max(0, -(-(sentence_index - size + 1) // step))
+    return range(first, min(sentence_index // step, last_chunk) + 1)

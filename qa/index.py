@@ -23,7 +23,7 @@ from pathlib import Path
 
 from . import embeddings
 from .catalog import Catalog, Entry
-from .chunking import make_chunks
+from .chunking import make_chunks, sentence_id
 from .furniture import furniture_flags
 from .keyword import KeywordIndex, tokenize
 from .store import VectorStore
@@ -53,7 +53,7 @@ def _keyword_indexes(entries: list[Entry]) -> tuple[KeywordIndex, KeywordIndex]:
     for entry in entries:
         text = entry.doc.text
         for s in entry.sentences:
-            s_ids.append(f"{entry.doc.doc_id}::s{s.index}")
+            s_ids.append(sentence_id(entry.doc.doc_id, s.index))
             s_tokens.append(tokenize(text[s.start : s.end]))
         for chunk in make_chunks(list(entry.sentences), CHUNK_SIZE, CHUNK_OVERLAP):
             c_ids.append(chunk.chunk_id)

@@ -27,7 +27,7 @@ import numpy as np
 
 from . import embeddings
 from .catalog import Entry
-from .chunking import make_chunks, split_sentences
+from .chunking import make_chunks, sentence_id, split_sentences
 from .documents import Document, DocumentError, discover, doc_id_for, load_document
 
 if TYPE_CHECKING:
@@ -140,7 +140,7 @@ def _write_batch(index: "Index", batch: list[Entry], replaced: list[str]) -> Non
     for entry in batch:
         doc = entry.doc
         for s in entry.sentences:
-            s_ids.append(f"{doc.doc_id}::s{s.index}")
+            s_ids.append(sentence_id(doc.doc_id, s.index))
             s_metas.append(
                 {"doc_id": doc.doc_id, "sha256": doc.sha256, "index": s.index, "start": s.start, "end": s.end}
             )

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import embeddings
-from .chunking import Sentence
+from .chunking import Sentence, chunk_id, chunk_window, chunks_containing, sentence_id, split_id
 from .index import Index, IndexView
 from .ingest import CHUNK_OVERLAP, CHUNK_SIZE
 from .calibration import LinearModel, load_calibration
@@ -96,17 +96,8 @@ def _ranks(values: list[float]) -> list[int]:
     return ranks
 
 
-def _split_id(id_: str, marker: str) -> tuple[str, int]:
-    doc_id, _, number = id_.rpartition(f"::{marker}")
-    return doc_id, int(number)
-
-
 def _chunks_of(sentence_index: int, n_sentences: int) -> range:
-    """Indices of the chunks that contain a sentence (see chunking.make_chunks)."""
-    step = CHUNK_SIZE - CHUNK_OVERLAP
-    last_chunk = max(0, -(-(n_sentences - CHUNK_SIZE) // step))
-    first = max(0, -(-(sentence_index - CHUNK_SIZE + 1) // step))
-    return range(first, min(sentence_index // step, last_chunk) + 1)
+    return chunks_containing(sentence_index, n_sentences, CHUNK_SIZE, CHUNK_OVERLAP)
 
 
 class Retriever:
@@ -150,20 +141,19 @@ class Retriever:
         fused_chunks = sorted(_rrf([list(dense_c), lex_c]).items(), key=lambda kv: -kv[1])
 
         candidates: dict[str, None] = dict.fromkeys(list(dense_s) + list(lex_s))
-        step = CHUNK_SIZE - CHUNK_OVERLAP
-        for chunk_id, _ in fused_chunks[: self.chunk_pool]:
-            doc_id, c = _split_id(chunk_id, "c")
+        for fused_id, _ in fused_chunks[: self.chunk_pool]:
+            doc_id, c = split_id(fused_id)
             entry = view.entries.get(doc_id)
             if entry is not None:
-                for s in entry.sentences[c * step : c * step + CHUNK_SIZE]:
-                    candidates[f"{doc_id}::s{s.index}"] = None
+                for s in entry.sentences[chunk_window(c, CHUNK_SIZE, CHUNK_OVERLAP)]:
+                    candidates[sentence_id(doc_id, s.index)] = None
         ids = [id_ for id_ in candidates if self._visible(view, id_)]
         if not ids:
             return []
         dense, window = self._sentence_cosines(view, ids, dense_s, vector)
         needed_chunks = {
-            f"{doc_id}::c{c}"
-            for doc_id, i in (_split_id(id_, "s") for id_ in ids)
+            chunk_id(doc_id, c)
+            for doc_id, i in (split_id(id_) for id_ in ids)
             for c in _chunks_of(i, len(view.entries[doc_id].sentences))
         }
         chunk_scores = self._cosines(view, "chunks", sorted(needed_chunks), dense_c, vector)
@@ -205,9 +195,9 @@ class Retriever:
         it ("He said..." borrows its subject). One read of the stored vectors."""
         previous = {}
         for id_ in ids:
-            doc_id, i = _split_id(id_, "s")
+            doc_id, i = split_id(id_)
             if i > 0 and not view.furniture[doc_id][i - 1]:
-                previous[id_] = f"{doc_id}::s{i - 1}"
+                previous[id_] = sentence_id(doc_id, i - 1)
         vectors = self.index.store.vectors("sentences", sorted(set(ids) | set(previous.values())))
         dense = {id_: float(vectors[id_] @ vector) if id_ in vectors else known.get(id_, 0.0) for id_ in ids}
         window = {}
@@ -232,7 +222,7 @@ class Retriever:
 
     @staticmethod
     def _visible(view: IndexView, id_: str) -> bool:
-        doc_id, i = _split_id(id_, "s")
+        doc_id, i = split_id(id_)
         flags = view.furniture.get(doc_id)
         return flags is not None and i < len(flags) and not flags[i]
 
@@ -252,7 +242,7 @@ class Retriever:
         bm25_rank: int,
         dense_window: float,
     ) -> tuple[tuple[str, Sentence, str], list[float]]:
-        doc_id, i = _split_id(id_, "s")
+        doc_id, i = split_id(id_)
         entry = view.entries[doc_id]
         sentence = entry.sentences[i]
         text = entry.doc.text[sentence.start : sentence.end]
@@ -266,7 +256,7 @@ class Retriever:
         for piece in near:
             window_tokens |= token_set(piece)
         chunk_dense = max(
-            (chunk_scores.get(f"{doc_id}::c{c}", 0.0) for c in _chunks_of(i, len(entry.sentences))),
+            (chunk_scores.get(chunk_id(doc_id, c), 0.0) for c in _chunks_of(i, len(entry.sentences))),
             default=0.0,
         )
         pairs = list(zip(terms, terms[1:]))

@@ -96,3 +96,23 @@ def test_no_sentences_make_no_chunks() -> None:
 def test_bad_chunk_settings_are_refused(size: int, overlap: int, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         make_chunks(_sentences(3), size, overlap)
+
+
+def test_window_helpers_agree_with_make_chunks():
+    from qa.chunking import Sentence, chunk_window, chunks_containing, make_chunks
+
+    for n in (1, 2, 5, 6, 13):
+        sentences = [Sentence("d", i, i * 10, i * 10 + 5, i) for i in range(n)]
+        chunks = make_chunks(sentences, 5, 2)
+        for chunk in chunks:
+            assert [s.index for s in sentences[chunk_window(chunk.index, 5, 2)]] == [s.index for s in chunk.sentences]
+        for i in range(n):
+            expected = [c.index for c in chunks if any(s.index == i for s in c.sentences)]
+            assert list(chunks_containing(i, n, 5, 2)) == expected
+
+
+def test_ids_round_trip():
+    from qa.chunking import chunk_id, sentence_id, split_id
+
+    assert split_id(sentence_id("a::b.txt", 12)) == ("a::b.txt", 12)
+    assert split_id(chunk_id("news/x.md", 3)) == ("news/x.md", 3)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .. import embeddings
+from ..chunking import split_id
 from ..keyword import tokenize
 from .datasets import Item
 from .systems import RETRIEVE_K, Cited, Prediction
@@ -36,11 +37,11 @@ def _sentence_spans(view: Any, ids: list[str]) -> list[Cited]:
     """Sentence ids 'doc::sN' -> cited spans with their text from the index."""
     out: list[Cited] = []
     for id_ in ids:
-        doc_id, _, number = id_.rpartition("::s")
+        doc_id, number = split_id(id_)
         entry = view.entries.get(doc_id)
-        if entry is None or not number.isdigit() or int(number) >= len(entry.sentences):
+        if entry is None or number >= len(entry.sentences):
             continue
-        s = entry.sentences[int(number)]
+        s = entry.sentences[number]
         out.append(Cited(doc_id, s.start, s.end, entry.doc.text[s.start : s.end]))
     return out
 
