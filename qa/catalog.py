@@ -13,14 +13,19 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping, NamedTuple
+
+import numpy as np
 
 from .chunking import Sentence
 from .documents import Document
+from .embeddings import DIMENSION as VECTOR_DIM
+from .furniture import decode_flags, encode_flags
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -34,9 +39,15 @@ CREATE TABLE IF NOT EXISTS documents (
     note TEXT NOT NULL DEFAULT '',
     mtime_ns INTEGER NOT NULL DEFAULT 0,
     size INTEGER NOT NULL DEFAULT 0,
-    state TEXT NOT NULL
+    state TEXT NOT NULL,
+    furniture TEXT NOT NULL DEFAULT '',
+    vectors BLOB
 );
 """
+# Columns added after the first release: an older catalog gets them on open (empty / NULL). A
+# document without vectors here is ingested again by the next sync (see `Row.complete`).
+_ADDED_COLUMNS = {"furniture": "TEXT NOT NULL DEFAULT ''", "vectors": "BLOB"}
+_ROW = "doc_id, title, source, sha256, text, sentences, note, mtime_ns, size, furniture"
 
 
 @dataclass(frozen=True)
@@ -47,14 +58,32 @@ class Entry:
     sentences: tuple[Sentence, ...]
     mtime_ns: int = 0
     size: int = 0
+    # one flag per sentence, True for page furniture (qa/furniture.py), computed at ingest; empty
+    # when the catalog holds none for the current rules (the reader computes them then)
+    furniture: tuple[bool, ...] = ()
+
+
+class Row(NamedTuple):
+    """What a sync needs to know of a document row without loading it."""
+
+    state: str
+    sha256: str
+    mtime_ns: int
+    size: int
+    complete: bool  # its sentence vectors are stored here too
 
 
 class Catalog:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self._local = threading.local()  # one reading connection per thread
         with self._connect() as db:
             db.executescript(_SCHEMA)
+            have = {row[1] for row in db.execute("PRAGMA table_info(documents)")}
+            for column, kind in _ADDED_COLUMNS.items():
+                if column not in have:
+                    db.execute(f"ALTER TABLE documents ADD COLUMN {column} {kind}")
             db.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('prefix', ?)", ("qa" + uuid.uuid4().hex[:12],)
             )
@@ -70,9 +99,18 @@ class Catalog:
         finally:
             db.close()
 
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's connection for single reads (asked on every question: opening a
+        connection and setting WAL each time cost ~0.4 ms). Autocommit: each read sees the
+        latest committed state."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            self._local.db = db
+        return db
+
     def meta(self, key: str) -> str | None:
-        with self._connect() as db:
-            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        row = self._reader().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
@@ -84,11 +122,13 @@ class Catalog:
         """A number that grows with every change to the set of ready documents."""
         return int(self.meta("generation") or 0)
 
-    def states(self) -> dict[str, tuple[str, str, int, int]]:
-        """doc_id -> (state, sha256, mtime_ns, size) for every row."""
+    def states(self) -> dict[str, Row]:
+        """doc_id -> its Row for every row."""
         with self._connect() as db:
-            rows = db.execute("SELECT doc_id, state, sha256, mtime_ns, size FROM documents")
-            return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
+            rows = db.execute(
+                "SELECT doc_id, state, sha256, mtime_ns, size, vectors IS NOT NULL FROM documents"
+            )
+            return {r[0]: Row(r[1], r[2], r[3], r[4], bool(r[5])) for r in rows}
 
     def mark_pending(self, docs: list[Document]) -> None:
         """Record that these documents' vectors are about to be (re)written.
@@ -124,11 +164,17 @@ class Catalog:
             )
             self._bump(db)
 
-    def mark_ready(self, entries: list[Entry]) -> None:
-        """Commit documents whose vectors are all written; bumps the generation."""
+    def mark_ready(self, entries: list[Entry], vectors: Mapping[str, np.ndarray] | None = None) -> None:
+        """Commit documents whose vectors are all written; bumps the generation.
+
+        `vectors` (doc_id -> one float32 row per sentence) are kept here as well as in Chroma:
+        re-scoring a question's candidates reads them from here in one query (Chroma stays the
+        nearest-neighbour index)."""
+        vectors = vectors or {}
         with self._connect() as db:
             db.executemany(
-                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready')",
+                "INSERT OR REPLACE INTO documents "
+                f"({_ROW}, vectors, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready')",
                 [
                     (
                         e.doc.doc_id,
@@ -140,6 +186,8 @@ class Catalog:
                         e.doc.note,
                         e.mtime_ns,
                         e.size,
+                        encode_flags(e.furniture) if e.furniture else "",
+                        _blob(vectors.get(e.doc.doc_id), len(e.sentences)),
                     )
                     for e in entries
                 ],
@@ -167,25 +215,48 @@ class Catalog:
         """Every ready document with its sentences, ordered by id."""
         with self._connect() as db:
             rows = db.execute(
-                "SELECT doc_id, title, source, sha256, text, sentences, note, mtime_ns, size "
-                "FROM documents WHERE state = 'ready' ORDER BY doc_id"
+                f"SELECT {_ROW} FROM documents WHERE state = 'ready' ORDER BY doc_id"
             ).fetchall()
         return [_entry(row) for row in rows]
 
     def entry(self, doc_id: str) -> Entry | None:
         with self._connect() as db:
             row = db.execute(
-                "SELECT doc_id, title, source, sha256, text, sentences, note, mtime_ns, size "
-                "FROM documents WHERE state = 'ready' AND doc_id = ?",
-                (doc_id,),
+                f"SELECT {_ROW} FROM documents WHERE state = 'ready' AND doc_id = ?", (doc_id,)
             ).fetchone()
         return _entry(row) if row else None
 
+    def sentence_vectors(self, docs: Mapping[str, str]) -> dict[str, np.ndarray]:
+        """doc_id -> (sentences, dim) float32 vectors, for documents {doc_id: sha256} that are
+        ready with that content and have vectors stored; others are left out."""
+        found: dict[str, np.ndarray] = {}
+        ids = list(docs)
+        for i in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+            part = ids[i : i + 500]
+            rows = self._reader().execute(
+                "SELECT doc_id, sha256, vectors FROM documents WHERE state = 'ready' "
+                f"AND vectors IS NOT NULL AND doc_id IN ({','.join('?' * len(part))})",
+                part,
+            )
+            for doc_id, sha, blob in rows:
+                if docs[doc_id] == sha:
+                    found[doc_id] = np.frombuffer(blob, dtype=np.float32).reshape(-1, VECTOR_DIM)
+        return found
+
+
+def _blob(vectors: np.ndarray | None, n_sentences: int) -> bytes | None:
+    if vectors is None:
+        return None
+    matrix = np.ascontiguousarray(vectors, dtype=np.float32)
+    if matrix.shape != (n_sentences, VECTOR_DIM):
+        raise ValueError(f"expected {n_sentences} x {VECTOR_DIM} vectors, got {matrix.shape}")
+    return matrix.tobytes()
+
 
 def _entry(row: tuple) -> Entry:  # type: ignore[type-arg]
-    doc_id, title, source, sha, text, spans, note, mtime_ns, size = row
+    doc_id, title, source, sha, text, spans, note, mtime_ns, size, furniture = row
     doc = Document(doc_id, title, source, text, sha, note)
     sentences = tuple(
         Sentence(doc_id, i, start, end, line) for i, (start, end, line) in enumerate(json.loads(spans))
     )
-    return Entry(doc, sentences, mtime_ns, size)
+    return Entry(doc, sentences, mtime_ns, size, decode_flags(furniture, len(sentences)))

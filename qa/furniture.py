@@ -38,6 +38,9 @@ _TO_A_MACHINE = re.compile(
     r"[^.!?\n]{0,20}\b(instructions?|prompts?|directions)\b",
     re.IGNORECASE,
 )
+# Flags are computed at ingest and stored with the document (qa/catalog.py). Bump RULES when the
+# rules below change: stored flags of older rules are then ignored and computed afresh.
+RULES = 1
 _APPEAL_LINE_WORDS = 60  # an appeal is a short paragraph: every sentence of it is furniture
 _FINAL = re.compile(r"[.!?…:;\"”’')\]]$")
 _SHORT_WORDS = 8
@@ -76,3 +79,16 @@ def furniture_flags(text: str, sentences: list[Sentence] | tuple[Sentence, ...])
             )
         )
     return flags
+
+
+def encode_flags(flags: tuple[bool, ...] | list[bool]) -> str:
+    """Flags as stored in the catalog: "<rules>:" then one 0/1 per sentence."""
+    return f"{RULES}:" + "".join("1" if f else "0" for f in flags)
+
+
+def decode_flags(stored: str, n_sentences: int) -> tuple[bool, ...]:
+    """Stored flags, or () when they are missing, of other rules, or of another length."""
+    rules, _, bits = (stored or "").partition(":")
+    if rules != str(RULES) or len(bits) != n_sentences:
+        return ()
+    return tuple(b == "1" for b in bits)

@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from . import embeddings
 from .catalog import Catalog, Entry
@@ -61,13 +64,44 @@ def _keyword_indexes(entries: list[Entry]) -> tuple[KeywordIndex, KeywordIndex]:
     return KeywordIndex.build(s_ids, s_tokens), KeywordIndex.build(c_ids, c_tokens)
 
 
+class _VectorCache:
+    """Recently read sentence vectors per (doc_id, sha256), bounded by a number of sentences."""
+
+    def __init__(self, max_sentences: int) -> None:
+        self.max_sentences = max_sentences
+        self._items: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> np.ndarray | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str], vectors: np.ndarray) -> None:
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = vectors
+            self._size += len(vectors)
+            while self._size > self.max_sentences and len(self._items) > 1:
+                _, dropped = self._items.popitem(last=False)
+                self._size -= len(dropped)
+
+
 class Index:
+    # sentence vectors kept in memory between questions: 50,000 sentences are 77 MB
+    VECTOR_CACHE_SENTENCES = 50_000
+
     def __init__(self, directory: Path, catalog: Catalog, store: VectorStore) -> None:
         self.directory = directory
         self.catalog = catalog
         self.store = store
         self._view: IndexView | None = None
         self._lock = threading.Lock()
+        self._vectors = _VectorCache(self.VECTOR_CACHE_SENTENCES)
 
     @classmethod
     def open(cls, directory: Path, chroma_url: str | None = None) -> "Index":
@@ -82,6 +116,37 @@ class Index:
             url=chroma_url,
         )
         return cls(directory, catalog, store)
+
+    def sentence_vectors(self, view: IndexView, doc_ids: set[str] | list[str]) -> dict[str, np.ndarray]:
+        """doc_id -> its sentence vectors (one row per sentence), as of `view`.
+
+        From memory, else from the catalog in one query; a document whose vectors the catalog
+        does not hold (ingested by an older version, until the next sync) is read from Chroma.
+        """
+        found: dict[str, np.ndarray] = {}
+        wanted: dict[str, str] = {}
+        for doc_id in doc_ids:
+            entry = view.entries.get(doc_id)
+            if entry is None:
+                continue
+            cached = self._vectors.get((doc_id, entry.doc.sha256))
+            if cached is not None:
+                found[doc_id] = cached
+            else:
+                wanted[doc_id] = entry.doc.sha256
+        if not wanted:
+            return found
+        loaded = self.catalog.sentence_vectors(wanted)
+        for doc_id in set(wanted) - set(loaded):
+            entry = view.entries[doc_id]
+            ids = [sentence_id(doc_id, s.index) for s in entry.sentences]
+            stored = self.store.vectors("sentences", ids)
+            if len(stored) == len(ids):
+                loaded[doc_id] = np.asarray([stored[i] for i in ids], dtype=np.float32)
+        for doc_id, vectors in loaded.items():
+            self._vectors.put((doc_id, wanted[doc_id]), vectors)
+            found[doc_id] = vectors
+        return found
 
     @property
     def _keyword_dir(self) -> Path:
@@ -124,7 +189,10 @@ class Index:
             self._view = IndexView(
                 generation=generation,
                 entries={e.doc.doc_id: e for e in entries},
-                furniture={e.doc.doc_id: tuple(furniture_flags(e.doc.text, e.sentences)) for e in entries},
+                furniture={
+                    e.doc.doc_id: e.furniture or tuple(furniture_flags(e.doc.text, e.sentences))
+                    for e in entries
+                },
                 sentences=sentences,
                 chunks=chunks,
             )

@@ -29,6 +29,7 @@ from . import embeddings
 from .catalog import Entry
 from .chunking import make_chunks, sentence_id, split_sentences
 from .documents import Document, DocumentError, discover, doc_id_for, load_document
+from .furniture import furniture_flags
 
 if TYPE_CHECKING:
     from .index import Index
@@ -112,7 +113,8 @@ def _progress(total: int, unit: str):  # type: ignore[no-untyped-def]
 
 
 def _vectors_for(entries: list[Entry]) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Sentence vectors for a batch, and per document its chunk vectors.
+    """Sentence vectors for a batch, and per document its chunk vectors (so the sentences of
+    document k are rows sum(len(sentences of 0..k-1)) onwards).
 
     A chunk's vector is the normalised mean of its sentences' vectors: every sentence is encoded
     once, and a chunk costs no extra model work.
@@ -159,7 +161,11 @@ def _write_batch(index: "Index", batch: list[Entry], replaced: list[str]) -> Non
             )
     index.store.upsert("sentences", s_ids, sentence_vectors, s_metas)
     index.store.upsert("chunks", c_ids, np.concatenate(chunk_vectors), c_metas)
-    index.catalog.mark_ready(batch)
+    own, offset = {}, 0
+    for entry in batch:
+        own[entry.doc.doc_id] = sentence_vectors[offset : offset + len(entry.sentences)]
+        offset += len(entry.sentences)
+    index.catalog.mark_ready(batch, own)
 
 
 def _skip(report: SyncReport, path: Path, reason: str) -> None:
@@ -211,13 +217,15 @@ def sync_corpus(index: "Index", corpus: Path) -> SyncReport:
                 _skip(report, path, str(error))
                 continue
             previous = states.get(doc_id)
-            if previous and previous[2:] == (stat.st_mtime_ns, stat.st_size):
+            # a row written before the catalog kept vectors is ingested again, once
+            current = previous if previous is not None and previous.complete else None
+            if current and (current.mtime_ns, current.size) == (stat.st_mtime_ns, stat.st_size):
                 report.unchanged.append(doc_id)
                 continue
             doc = _load(path, corpus, report)
             if doc is None:
                 continue
-            if previous and previous[1] == doc.sha256:
+            if current and current.sha256 == doc.sha256:
                 index.catalog.touch(doc_id, doc.source, stat.st_mtime_ns, stat.st_size)
                 report.unchanged.append(doc_id)
                 continue
@@ -228,7 +236,8 @@ def sync_corpus(index: "Index", corpus: Path) -> SyncReport:
             (report.updated if previous else report.added).append(doc_id)
             if previous:
                 replaced.append(doc_id)
-            batch.append(Entry(doc, sentences, stat.st_mtime_ns, stat.st_size))
+            flags = tuple(furniture_flags(doc.text, sentences))
+            batch.append(Entry(doc, sentences, stat.st_mtime_ns, stat.st_size, flags))
             report.sentences += len(sentences)
             pending += len(sentences)
             if pending >= BATCH_SENTENCES:

@@ -150,13 +150,7 @@ class Retriever:
         ids = [id_ for id_ in candidates if self._visible(view, id_)]
         if not ids:
             return []
-        dense, window = self._sentence_cosines(view, ids, dense_s, vector)
-        needed_chunks = {
-            chunk_id(doc_id, c)
-            for doc_id, i in (split_id(id_) for id_ in ids)
-            for c in _chunks_of(i, len(view.entries[doc_id].sentences))
-        }
-        chunk_scores = self._cosines(view, "chunks", sorted(needed_chunks), dense_c, vector)
+        dense, window, chunk_scores = self._cosines(view, ids, dense_s, dense_c, vector)
         best_dense = max(dense.values(), default=0.0)
         bm25 = view.sentences.scores_for(terms + extra, ids)
         best_bm25 = max(bm25.values(), default=0.0) or 1.0
@@ -188,37 +182,53 @@ class Retriever:
             if view.is_current(str(h.meta.get("doc_id")), str(h.meta.get("sha256")))
         }
 
-    def _sentence_cosines(
-        self, view: IndexView, ids: list[str], known: dict[str, float], vector: np.ndarray
-    ) -> tuple[dict[str, float], dict[str, float]]:
-        """Cosine to the query of each sentence, and of each sentence joined with the one before
-        it ("He said..." borrows its subject). One read of the stored vectors."""
-        previous = {}
+    def _cosines(
+        self,
+        view: IndexView,
+        ids: list[str],
+        known: dict[str, float],
+        known_chunks: dict[str, float],
+        vector: np.ndarray,
+    ) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+        """Cosines to the query from the candidates' stored sentence vectors (one catalog read):
+        - of each sentence;
+        - of each sentence joined with the one before it ("He said..." borrows its subject);
+        - of every chunk holding a candidate: a chunk's vector is the normalised mean of its
+          sentences' vectors (qa/ingest.py), so its cosine is sum(cosines) / |sum(vectors)|.
+        Where a document's vectors cannot be read, the nearest-neighbour scores stand in."""
+        by_doc: dict[str, list[int]] = {}
         for id_ in ids:
             doc_id, i = split_id(id_)
-            if i > 0 and not view.furniture[doc_id][i - 1]:
-                previous[id_] = sentence_id(doc_id, i - 1)
-        vectors = self.index.store.vectors("sentences", sorted(set(ids) | set(previous.values())))
-        dense = {id_: float(vectors[id_] @ vector) if id_ in vectors else known.get(id_, 0.0) for id_ in ids}
-        window = {}
-        for id_ in ids:
-            prev = previous.get(id_)
-            if prev in vectors and id_ in vectors:
-                joined = vectors[prev] + vectors[id_]
-                window[id_] = float(joined @ vector) / max(float(np.linalg.norm(joined)), 1e-12)
-            else:
-                window[id_] = dense[id_]
-        return dense, window
-
-    def _cosines(
-        self, view: IndexView, kind: str, ids: list[str], known: dict[str, float], vector: np.ndarray
-    ) -> dict[str, float]:
-        """Cosine to the query for every id: from the dense hits, else from stored vectors."""
-        scores = {id_: known[id_] for id_ in ids if id_ in known}
-        missing = [id_ for id_ in ids if id_ not in known]
-        for id_, stored in self.index.store.vectors(kind, missing).items():
-            scores[id_] = float(stored @ vector)
-        return scores
+            by_doc.setdefault(doc_id, []).append(i)
+        stored = self.index.sentence_vectors(view, list(by_doc))
+        dense: dict[str, float] = {}
+        window: dict[str, float] = {}
+        chunks: dict[str, float] = {}
+        for doc_id, indexes in by_doc.items():
+            vectors = stored.get(doc_id)
+            n = len(view.entries[doc_id].sentences)
+            if vectors is None or len(vectors) != n:
+                for i in indexes:
+                    id_ = sentence_id(doc_id, i)
+                    dense[id_] = window[id_] = known.get(id_, 0.0)
+                    for c in _chunks_of(i, n):
+                        chunks.setdefault(chunk_id(doc_id, c), known_chunks.get(chunk_id(doc_id, c), 0.0))
+                continue
+            sims = vectors @ vector
+            flags = view.furniture[doc_id]
+            for i in indexes:
+                id_ = sentence_id(doc_id, i)
+                dense[id_] = window[id_] = float(sims[i])
+                if i > 0 and not flags[i - 1]:
+                    joined = vectors[i - 1] + vectors[i]
+                    window[id_] = float(sims[i - 1] + sims[i]) / max(float(np.linalg.norm(joined)), 1e-12)
+                for c in _chunks_of(i, n):
+                    key = chunk_id(doc_id, c)
+                    if key not in chunks:
+                        span = chunk_window(c, CHUNK_SIZE, CHUNK_OVERLAP)
+                        total = vectors[span].sum(axis=0)
+                        chunks[key] = float(sims[span].sum()) / max(float(np.linalg.norm(total)), 1e-12)
+        return dense, window, chunks
 
     @staticmethod
     def _visible(view: IndexView, id_: str) -> bool:

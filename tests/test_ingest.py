@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,8 @@ import numpy as np
 import pytest
 
 from qa import embeddings
-from qa.chunking import make_chunks
+from qa.chunking import make_chunks, sentence_id
+from qa.furniture import furniture_flags
 from qa.index import Index
 from qa.ingest import CHUNK_OVERLAP, CHUNK_SIZE, IngestBusyError, ingest_lock, sync_corpus
 from qa.store import IndexMismatchError
@@ -42,6 +44,14 @@ def assert_consistent(index: Index) -> None:
         got = stored(index, kind)
         assert {i: m["sha256"] for i, m in got.items()} == expected, kind
         assert index.store.count(kind) == len(expected), kind
+    # the catalog's copy of the sentence vectors is Chroma's, row for row; flags are stored too
+    copies = index.catalog.sentence_vectors({d: e.doc.sha256 for d, e in entries.items()})
+    assert set(copies) == set(entries)
+    in_chroma = index.store.vectors("sentences", list(expected_s))
+    for doc_id, entry in entries.items():
+        rows = np.asarray([in_chroma[sentence_id(doc_id, s.index)] for s in entry.sentences])
+        np.testing.assert_allclose(copies[doc_id], rows, atol=1e-6)
+        assert entry.furniture == tuple(furniture_flags(entry.doc.text, entry.sentences))
 
 
 def write(corpus: Path, files: dict[str, str]) -> None:
@@ -89,6 +99,21 @@ def test_unchanged_files_cost_no_embedding_work(corpus: Path, index: Index, enco
     assert sorted(report.unchanged) == sorted(ARTICLES) and not report.changed
 
 
+def test_a_document_indexed_before_the_catalog_kept_vectors_is_redone_once(
+    corpus: Path, index: Index, encode_calls: list[int]
+) -> None:
+    write(corpus, ARTICLES)
+    sync_corpus(index, corpus)
+    with sqlite3.connect(index.catalog.path) as db:  # as an older version left it
+        db.execute("UPDATE documents SET vectors = NULL, furniture = '' WHERE doc_id = 'rivers.txt'")
+    encode_calls.clear()
+    report = sync_corpus(index, corpus)
+    assert report.updated == ["rivers.txt"] and sum(encode_calls) == 2
+    assert_consistent(index)
+    encode_calls.clear()
+    assert not sync_corpus(index, corpus).changed and encode_calls == []
+
+
 def test_touched_file_with_same_content_is_hashed_not_embedded(
     corpus: Path, index: Index, encode_calls: list[int]
 ) -> None:
@@ -100,7 +125,7 @@ def test_touched_file_with_same_content_is_hashed_not_embedded(
     report = sync_corpus(index, corpus)
     assert encode_calls == []
     assert "rivers.txt" in report.unchanged
-    assert index.catalog.states()["rivers.txt"][2] == path.stat().st_mtime_ns
+    assert index.catalog.states()["rivers.txt"].mtime_ns == path.stat().st_mtime_ns
 
 
 def test_changed_file_replaces_its_vectors_and_only_its_own(

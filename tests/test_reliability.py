@@ -241,10 +241,10 @@ def test_asking_while_another_thread_ingests_sees_only_whole_documents(tmp_path:
     writing, release = threading.Event(), threading.Event()
     real_mark_ready = bot.index.catalog.mark_ready
 
-    def held_mark_ready(entries: list[Any]) -> None:  # the vectors are written, the rows not yet ready
+    def held_mark_ready(entries: list[Any], *args: Any) -> None:  # vectors written, rows not yet ready
         writing.set()
         release.wait(timeout=300)
-        real_mark_ready(entries)
+        real_mark_ready(entries, *args)
 
     bot.index.catalog.mark_ready = held_mark_ready  # type: ignore[method-assign]
     errors: list[BaseException] = []

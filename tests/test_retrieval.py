@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from qa import Assistant
+from qa import Assistant, embeddings
+from qa.chunking import chunk_id, sentence_id
 from qa.retrieval import FEATURES, _chunks_of
 
 HARBOUR = """Port of Valmora to build a new ferry terminal
@@ -87,3 +88,29 @@ def test_empty_index_returns_nothing(tmp_path: Path):
     empty.mkdir()
     bot = Assistant.open(index_dir=tmp_path / "index", corpus=empty)
     assert bot.retriever.run("anything?") == []
+
+
+def test_cosines_read_from_the_catalog_equal_those_from_chroma(bot: Assistant):
+    """Candidates are re-scored from the catalog's copy of the sentence vectors; chunk cosines
+    come from their sentences. Both must equal the cosines of the vectors Chroma holds."""
+    question = "Who said the old terminal floods?"
+    passages = bot.retriever.run(question, top_k=50)
+    vector = embeddings.encode([question])[0]
+    store = bot.index.store
+    view = bot.index.view()
+    for p in passages:
+        own = store.vectors("sentences", [sentence_id(p.doc_id, p.sentence.index)])
+        assert p.feature("dense") == pytest.approx(float(next(iter(own.values())) @ vector), abs=1e-5)
+        n = len(view.entries[p.doc_id].sentences)
+        chunk_ids = [chunk_id(p.doc_id, c) for c in _chunks_of(p.sentence.index, n)]
+        chunk_cosines = [float(v @ vector) for v in store.vectors("chunks", chunk_ids).values()]
+        assert p.feature("chunk_dense") == pytest.approx(max(chunk_cosines), abs=1e-5)
+
+
+def test_documents_without_stored_vectors_are_scored_from_chroma(bot: Assistant, monkeypatch):
+    question = "How much will the new ferry building cost?"
+    expected = [(p.doc_id, p.sentence.index, round(p.score, 4)) for p in bot.retriever.run(question)]
+    monkeypatch.setattr(bot.index.catalog, "sentence_vectors", lambda docs: {})
+    monkeypatch.setattr(bot.index, "_vectors", type(bot.index._vectors)(10))  # nothing cached
+    got = [(p.doc_id, p.sentence.index, round(p.score, 4)) for p in bot.retriever.run(question)]
+    assert got == expected
