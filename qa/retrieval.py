@@ -1,8 +1,9 @@
 """Hybrid retrieval scored down to the sentence.
 
-1. Candidates: the question's nearest sentences and chunks in Chroma (dense) and its best
-   sentences and chunks in BM25 (keyword); chunks are fused by reciprocal rank fusion and the
-   sentences of the best fused chunks join the pool.
+1. Candidates: the question's nearest sentences in Chroma (dense) and its best sentences and
+   chunks in BM25 (keyword); chunks ranked by their best dense sentence and the BM25 chunks are
+   fused by reciprocal rank fusion, and the sentences of the best fused chunks join the pool (so
+   a hit's neighbours are candidates too). One Chroma query per question.
 2. Every candidate sentence gets the features in `FEATURES`: cosines to the question (the
    sentence, the sentence with the one before it, its best chunk), IDF-weighted coverage of the
    question's terms (the sentence, and with its neighbours), BM25, ranks, whether it holds the
@@ -135,7 +136,7 @@ class Retriever:
         names = q.names or tuple(dict.fromkeys(names_in(context)))  # who a follow-up's "she" is
 
         dense_s = self._dense(view, "sentences", vector, self.pool)
-        dense_c = self._dense(view, "chunks", vector, self.chunk_pool)
+        dense_c = self._dense_chunks(view, dense_s)
         lex_s = dict(view.sentences.search(terms + extra, self.pool))
         lex_c = [id_ for id_, _ in view.chunks.search(terms + extra, self.chunk_pool)]
         fused_chunks = sorted(_rrf([list(dense_c), lex_c]).items(), key=lambda kv: -kv[1])
@@ -181,6 +182,17 @@ class Retriever:
             for h in hits
             if view.is_current(str(h.meta.get("doc_id")), str(h.meta.get("sha256")))
         }
+
+    def _dense_chunks(self, view: IndexView, dense_s: dict[str, float]) -> dict[str, float]:
+        """Chunks ranked by their best sentence among the dense sentence hits."""
+        ranked: dict[str, float] = {}
+        for id_, score in sorted(dense_s.items(), key=lambda kv: -kv[1]):
+            doc_id, i = split_id(id_)
+            for c in _chunks_of(i, len(view.entries[doc_id].sentences)):
+                ranked.setdefault(chunk_id(doc_id, c), score)
+            if len(ranked) >= self.chunk_pool:
+                break
+        return ranked
 
     def _cosines(
         self,
