@@ -9,6 +9,8 @@ fresh subprocess (so peak memory is that phase's own), medians over repeated run
     .venv/bin/python eval/bench.py run --sizes 1000 --chroma-url http://127.0.0.1:8000 --tag server
     # concurrent users of a running app (app.py, endpoint /ask) through gradio_client
     .venv/bin/python eval/bench.py users --url http://127.0.0.1:7860 --users 1,4,16
+    # ... spread over several app processes sharing one Chroma server -> users-server.json
+    .venv/bin/python eval/bench.py users --url http://127.0.0.1:7861,http://127.0.0.1:7862 --tag server
     # table + summary.json + plots from whatever size-*.json / users.json exist
     .venv/bin/python eval/bench.py report
 
@@ -459,17 +461,22 @@ def bench_size(size: int, config: RunConfig) -> dict[str, Any]:
 # -- concurrent users -------------------------------------------------------------------------
 
 
-def bench_users(url: str, users: list[int], seconds: float, api_name: str, out: Path) -> dict[str, Any]:
-    """Closed loop: U threads, each with its own gradio_client.Client, asking back to back."""
+def bench_users(
+    urls: list[str], users: list[int], seconds: float, api_name: str, out: Path, tag: str = ""
+) -> dict[str, Any]:
+    """Closed loop: U threads, each with its own gradio_client.Client, asking back to back.
+    With several app URLs, user k talks to URL k mod len(urls)."""
     import threading
 
     from gradio_client import Client
 
     qs = questions(200)
-    results: dict[str, Any] = {"url": url, "api_name": api_name, "seconds": seconds, "levels": []}
+    results: dict[str, Any] = {"urls": urls, "api_name": api_name, "seconds": seconds, "levels": [],
+                               "code": code_version(), "loadavg_at_start": os.getloadavg()[0]}
     for level in users:
-        clients = [Client(url, verbose=False) for _ in range(level)]
-        clients[0].predict(qs[0], api_name=api_name)  # warm the server
+        clients = [Client(urls[k % len(urls)], verbose=False) for k in range(level)]
+        for client in clients[: len(urls)]:
+            client.predict(qs[0], api_name=api_name)  # warm each server
         latencies: list[float] = []
         errors: list[str] = []
         lock = threading.Lock()
@@ -508,7 +515,7 @@ def bench_users(url: str, users: list[int], seconds: float, api_name: str, out: 
         for c in clients:
             c.close() if hasattr(c, "close") else None
     out.mkdir(parents=True, exist_ok=True)
-    (out / "users.json").write_text(json.dumps(results, indent=2) + "\n")
+    (out / f"users{'-' + tag if tag else ''}.json").write_text(json.dumps(results, indent=2) + "\n")
     return results
 
 
@@ -600,11 +607,10 @@ def report(out: Path) -> int:
         print(f"bench: no results in {out}; run `eval/bench.py run` first", file=sys.stderr)
         return 1
     print(table(rows))
-    users_file = out / "users.json"
-    users = json.loads(users_file.read_text()) if users_file.exists() else None
-    if users:
-        print("\nconcurrent users (gradio_client, closed loop):")
-        for row in users["levels"]:
+    users = {path.stem: json.loads(path.read_text()) for path in sorted(out.glob("users*.json"))}
+    for name, run in users.items():
+        print(f"\nconcurrent users, {name} (gradio_client, closed loop, {len(run.get('urls', [1]))} app process(es)):")
+        for row in run["levels"]:
             print(f"  {row['users']:>3} users: {row['throughput_per_s']:.1f} answers/s, "
                   f"p50 {row['p50_ms']:.0f} ms, p95 {row['p95_ms']:.0f} ms, errors {row['errors']}")
     (out / "summary.json").write_text(json.dumps({"sizes": rows, "users": users}, indent=2) + "\n")
@@ -637,8 +643,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-langchain", action="store_true", help="skip the LangChain recipe")
     p.add_argument("--tag", help="results suffix (default: embedded, or server with --chroma-url)")
     p = sub.add_parser("users", help="concurrent gradio_client users against a running app")
-    p.add_argument("--url", default="http://127.0.0.1:7860")
+    p.add_argument("--url", default="http://127.0.0.1:7860", help="an app URL, or several, comma-separated")
     p.add_argument("--users", default="1,4,16")
+    p.add_argument("--tag", default="", help="results in users-<tag>.json (default users.json)")
     p.add_argument("--seconds", type=float, default=30.0)
     p.add_argument("--api-name", default="/ask")
     p.add_argument("--out", type=Path, default=RESULTS)
@@ -670,7 +677,8 @@ def main(argv: list[str] | None = None) -> int:
         profile_warm(args.corpus, args.index, args.chroma_url, args.queries, args.repeats, args.html)
         return 0
     if args.command == "users":
-        bench_users(args.url, [int(x) for x in args.users.split(",")], args.seconds, args.api_name, args.out)
+        urls = [u.strip() for u in args.url.split(",") if u.strip()]
+        bench_users(urls, [int(x) for x in args.users.split(",")], args.seconds, args.api_name, args.out, args.tag)
         return report(args.out)
     config = RunConfig(
         sizes=[int(x) for x in args.sizes.split(",")], work=args.work, out=args.out, repeats=args.repeats,

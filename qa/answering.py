@@ -2,7 +2,9 @@
 
 From the ranked passages it keeps the best sentence, and a runner-up that scores close to it (up to
 three for questions that ask for several things); a sentence that opens with a pronoun ("He
-said...") brings the sentence before it, which says who. The best evidence is cited first. It
+said...") brings the sentence before it, which says who; a sentence that announces what follows
+(one ending in a colon; for a question asking for several things, also a short one such as "The
+trial had limitations.") brings the next sentences of its paragraph, which list them. The best evidence is cited first. It
 abstains when the evidence is weak (`ABSTAIN_FEATURES`, a logistic model fitted with its threshold
 by `eval/calibrate.py`, see qa/calibration.py) or when every name in the question is absent from
 the articles.
@@ -33,6 +35,9 @@ _NEEDS_ANTECEDENT = re.compile(
     re.IGNORECASE,
 )
 NOT_IN_ARTICLES = "The articles don't say"
+ANNOUNCEMENT_WORDS = 6  # for list questions, a sentence this short announces what follows...
+FOLLOWING = 2  # ... and brings up to this many next sentences of its paragraph
+_SHORT_ANNOUNCEMENT = re.compile(r"^[^\d\"“”]*\.$")  # no number, no quote: says little on its own
 
 
 @dataclass(frozen=True)
@@ -131,10 +136,10 @@ class ExtractiveAnswerer:
         spans: list[tuple[str, int, int]] = []
         for p in chosen:  # best first: the first citation is the strongest evidence
             antecedent = self._antecedent(p, view)
-            if antecedent and (p.doc_id, antecedent.start, antecedent.end) not in spans:
-                spans.append((p.doc_id, antecedent.start, antecedent.end))
-            if (p.doc_id, p.sentence.start, p.sentence.end) not in spans:
-                spans.append((p.doc_id, p.sentence.start, p.sentence.end))
+            following = self._following(p, view, q.is_list)
+            for s in ([antecedent] if antecedent else []) + [p.sentence] + following:
+                if (p.doc_id, s.start, s.end) not in spans:
+                    spans.append((p.doc_id, s.start, s.end))
         citations = make_citations(spans, docs)
         text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
         return Answer(question, text, False, citations, [], round(confidence, 4))
@@ -150,6 +155,18 @@ class ExtractiveAnswerer:
             if not flags[s.index]:
                 return s
         return None
+
+    @staticmethod
+    def _following(p: Passage, view: IndexView, is_list: bool) -> list:  # type: ignore[type-arg]
+        """The next sentences of the paragraph when `p` only announces them."""
+        text = p.text.strip()
+        short = len(text.split()) <= ANNOUNCEMENT_WORDS and bool(_SHORT_ANNOUNCEMENT.match(text))
+        if not (text.endswith(":") or (is_list and short)):
+            return []
+        entry = view.entries[p.doc_id]
+        flags = view.furniture[p.doc_id]
+        after = entry.sentences[p.sentence.index + 1 : p.sentence.index + 1 + FOLLOWING]
+        return [s for s in after if s.line == p.sentence.line and not flags[s.index]]
 
     @staticmethod
     def _abstain(question: str, passages: list[Passage], docs: dict, confidence: float) -> Answer:  # type: ignore[type-arg]

@@ -45,7 +45,7 @@ _LIST_CUES = re.compile(
     r"^(which|what)\s+(\w+\s+){0,2}(countries|nations|states|people|officials|ministers|leaders|"
     r"companies|roles|ways|kinds|types|steps|measures|things|items|options|reasons|groups|cities|"
     r"members|places|names|parties|factors|areas|risks|features|products|changes)\b"
-    r"|\b(list|name all|name the|what are|who are|which ones|what roles|what measures)\b",
+    r"|\b(list|name all|name the|what are|what were|who are|who were|which ones|what roles|what measures)\b",
     re.IGNORECASE,
 )
 

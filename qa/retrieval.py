@@ -70,13 +70,15 @@ class Passage:
         return self.features[FEATURES.index(name)]
 
 
-def coverage(terms: list[str], tokens: set[str], keyword: KeywordIndex) -> float:
+def idf_weights(terms: list[str], keyword: KeywordIndex) -> list[tuple[str, float]]:
+    """Each term with its IDF in `keyword` (computed once per question, used per candidate)."""
+    return [(t, keyword.idf(t)) for t in terms]
+
+
+def coverage(weighted: list[tuple[str, float]], tokens: set[str]) -> float:
     """Share of the question's IDF mass whose terms occur in `tokens` (0..1)."""
-    if not terms:
-        return 0.0
-    weights = [keyword.idf(t) for t in terms]
-    total = sum(weights)
-    hit = sum(w for t, w in zip(terms, weights) if t in tokens)
+    total = sum(w for _, w in weighted)
+    hit = sum(w for t, w in weighted if t in tokens)
     return hit / total if total else 0.0
 
 
@@ -155,11 +157,13 @@ class Retriever:
         best_dense = max(dense.values(), default=0.0)
         bm25 = view.sentences.scores_for(terms + extra, ids)
         best_bm25 = max(bm25.values(), default=0.0) or 1.0
+        weighted = idf_weights(terms, view.sentences)
+        weighted_all = weighted + idf_weights(extra, view.sentences)
         dense_rank = dict(zip(ids, _ranks([dense.get(id_, 0.0) for id_ in ids])))
         bm25_rank = dict(zip(ids, _ranks([bm25.get(id_, 0.0) for id_ in ids])))
         features = [
             self._features(
-                view, q, terms, extra, names, id_, dense.get(id_, 0.0), best_dense,
+                view, q, terms, weighted, weighted_all, names, id_, dense.get(id_, 0.0), best_dense,
                 bm25.get(id_, 0.0) / best_bm25, chunk_scores, dense_rank[id_], bm25_rank[id_],
                 window.get(id_, 0.0),
             )
@@ -253,7 +257,8 @@ class Retriever:
         view: IndexView,
         q: Question,
         terms: list[str],
-        extra: list[str],
+        weighted: list[tuple[str, float]],
+        weighted_all: list[tuple[str, float]],
         names: tuple[str, ...],
         id_: str,
         dense: float,
@@ -290,8 +295,8 @@ class Retriever:
             dense,
             chunk_dense,
             dense - best_dense,
-            coverage(terms, tokens, view.sentences),
-            coverage(terms + extra, window_tokens, view.sentences),
+            coverage(weighted, tokens),
+            coverage(weighted_all, window_tokens),
             bm25,
             sum(p in sentence_pairs for p in pairs) / len(pairs) if pairs else 0.0,
             sum(n in near_text for n in names) / len(names) if names else 0.0,

@@ -67,3 +67,37 @@ def test_to_dict_has_the_json_contract(bot: Assistant):
     data = bot.ask("Who is the chief executive?").to_dict()
     assert {"question", "answer", "abstained", "citations"} <= set(data)
     assert {"n", "doc_id", "title", "source", "start", "end", "quote"} == set(data["citations"][0])
+
+
+LIST_ARTICLE = """Hospital trial of a new sleep routine
+
+A hospital in Lund tested a new evening routine on 300 patients over the winter.
+The trial had limitations. It ran for only six weeks in a single hospital. Nurses also knew which patients followed the routine.
+Doctors said a larger trial would start next year.
+"""
+
+
+@pytest.fixture(scope="module")
+def list_bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    base = tmp_path_factory.mktemp("answering-list")
+    (base / "corpus").mkdir()
+    (base / "corpus" / "trial.txt").write_text(LIST_ARTICLE, encoding="utf-8")
+    return Assistant.open(index_dir=base / "index", corpus=base / "corpus")
+
+
+def test_a_sentence_that_announces_a_list_brings_the_items_after_it(list_bot: Assistant):
+    answer = list_bot.ask("What were the weaknesses of the trial?")
+    quotes = [c.quote for c in answer.citations]
+    assert not answer.abstained
+    assert quotes[:3] == [
+        "The trial had limitations.",
+        "It ran for only six weeks in a single hospital.",
+        "Nurses also knew which patients followed the routine.",
+    ]
+    assert "Doctors said" not in answer.text  # the next paragraph is not part of the list
+
+
+def test_a_short_sentence_brings_nothing_for_a_question_asking_for_one_thing(list_bot: Assistant):
+    answer = list_bot.ask("How many patients tested the new evening routine?")
+    assert answer.citations[0].quote.startswith("A hospital in Lund tested")
+    assert "Nurses also knew" not in answer.text
