@@ -118,7 +118,7 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, passages: list[Passage], view: IndexView) -> Answer:
         q = analyse(question)
-        docs = {d: e.doc for d, e in view.entries.items()}
+        docs = {p.doc_id: view.entries[p.doc_id].doc for p in passages}  # every span is in one
         if not passages:
             return self._abstain(question, [], docs, 0.0)
         best = passages[0]

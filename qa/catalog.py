@@ -1,5 +1,9 @@
 """The catalog: which documents the index holds, their text and sentence spans (SQLite).
 
+Each row also keeps the document's page-furniture flags and a copy of its sentence vectors, so a
+fresh process does not recompute flags for the whole corpus and a question reads its candidates'
+vectors in one query (Chroma remains the nearest-neighbour index).
+
 The catalog is the index's source of truth. A document's vectors in Chroma count only once its
 row here is `ready` with the same content hash, so a process killed mid-ingest leaves a `pending`
 row that the next sync cleans up and redoes: never half a document, never duplicates.

@@ -28,7 +28,7 @@ import numpy as np
 from . import embeddings
 from .catalog import Entry
 from .chunking import make_chunks, sentence_id, split_sentences
-from .documents import Document, DocumentError, discover, doc_id_for, load_document
+from .documents import Document, DocumentError, discover, load_document
 from .furniture import furniture_flags
 
 if TYPE_CHECKING:
@@ -92,15 +92,45 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def _unfit(path: Path, corpus: Path, targets: set[Path]) -> str:
+class _CorpusPaths:
+    """The resolved forms of the corpus's files, each folder resolved once.
+
+    Same answers as `doc_id_for` and `Path.resolve`, but a sync of 10,000 unchanged files made
+    ~9 `resolve` calls per file (each a chain of lstat calls): seconds of a cold start."""
+
+    def __init__(self, corpus: Path) -> None:
+        self.root = corpus.resolve()
+        self._folders: dict[Path, Path] = {}
+
+    def own(self, path: Path) -> Path:
+        """The path with its folder resolved: a link keeps its own name (see `doc_id_for`)."""
+        folder = path.absolute().parent
+        resolved = self._folders.get(folder)
+        if resolved is None:
+            resolved = self._folders[folder] = folder.resolve()
+        return resolved / path.name
+
+    def real(self, path: Path) -> Path:
+        own = self.own(path)
+        return own.resolve() if own.is_symlink() else own
+
+    def doc_id(self, own: Path) -> str:
+        try:
+            return own.relative_to(self.root).as_posix()
+        except ValueError:
+            return own.name
+
+
+def _unfit(own: Path, real: Path, paths: _CorpusPaths, targets: set[Path]) -> str:
     """Why a discovered file cannot be indexed under its name ("" when it can)."""
-    if not _inside(path, corpus):
-        return "a link that points outside the corpus"
-    own = path.absolute().parent.resolve() / path.name
-    if path.resolve() != own and path.resolve() in targets:
-        return f"a link to {doc_id_for(path.resolve(), corpus)}, which is indexed under its own name"
     try:
-        doc_id_for(path, corpus).encode("utf-8")
+        real.relative_to(paths.root)
+    except ValueError:
+        return "a link that points outside the corpus"
+    if real != own and real in targets:
+        return f"a link to {paths.doc_id(real)}, which is indexed under its own name"
+    try:
+        paths.doc_id(own).encode("utf-8")
     except UnicodeEncodeError:
         return "the file name is not valid UTF-8; rename the file"
     return ""
@@ -202,14 +232,16 @@ def sync_corpus(index: "Index", corpus: Path) -> SyncReport:
         replaced: list[str] = []
         pending = 0
         bar = _progress(len(files), "file")
-        targets = {path.resolve() for path in files}
-        for path in files:
+        paths = _CorpusPaths(corpus)
+        located = [(path, paths.own(path), paths.real(path)) for path in files]
+        targets = {real for _, _, real in located}
+        for path, own, real in located:
             bar.update(1)
-            problem = _unfit(path, corpus, targets)
+            problem = _unfit(own, real, paths, targets)
             if problem:
                 _skip(report, path, problem)
                 continue
-            doc_id = doc_id_for(path, corpus)
+            doc_id = paths.doc_id(own)
             seen.add(doc_id)
             try:
                 stat = path.stat()
