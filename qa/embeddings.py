@@ -107,6 +107,9 @@ class NumpyMiniLM:
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
+        self._active = 0  # encodes in flight (request threads share this engine)
+        self._active_lock = threading.Lock()
+
         config = json.loads((folder / "config.json").read_text())
         self.heads = int(config["num_attention_heads"])
         self.eps = float(config["layer_norm_eps"])
@@ -165,12 +168,22 @@ class NumpyMiniLM:
     def encode(self, texts: list[str]) -> np.ndarray:
         """One unit-length float32 row per text; each text on its own (no padding).
 
-        BLAS runs on at most `BLAS_THREADS` threads here: one question on this 2-core machine
-        encodes in 9.5 ms on one thread and 8.0 ms on two (p50, eval/bench.py warm: answer p50
-        13.7 -> 10.4 ms on the bundled article); more threads than that only contend.
+        BLAS threads: `BLAS_THREADS` when this is the only encode in flight, else one. Alone, one
+        question on this 2-core machine encodes in 9.5 ms on one thread and 8.0 ms on two
+        (eval/bench.py warm, bundled article: answer p50 13.7 -> 10.4 ms); under concurrent
+        requests the cores are busy anyway and more threads would only contend (users
+        throughput with always-two vs this rule was within run-to-run noise: see
+        docs/PERFORMANCE.md).
         """
-        with _few_blas_threads():
-            rows = [self._one(e.ids) for e in self.tokenizer.encode_batch(list(texts))]
+        with self._active_lock:
+            self._active += 1
+            alone = self._active == 1
+        try:
+            with _blas_threads(BLAS_THREADS if alone else 1):
+                rows = [self._one(e.ids) for e in self.tokenizer.encode_batch(list(texts))]
+        finally:
+            with self._active_lock:
+                self._active -= 1
         return np.asarray(rows, dtype=np.float32).reshape(len(rows), DIMENSION)
 
 
@@ -198,9 +211,9 @@ def _blas_controller():  # type: ignore[no-untyped-def]
 BLAS_THREADS = 2
 
 
-def _few_blas_threads():  # type: ignore[no-untyped-def]
+def _blas_threads(n: int):  # type: ignore[no-untyped-def]
     controller = _blas_controller()
-    return controller.limit(limits=BLAS_THREADS, user_api="blas") if controller else nullcontext()
+    return controller.limit(limits=n, user_api="blas") if controller else nullcontext()
 
 
 @lru_cache(maxsize=1)
