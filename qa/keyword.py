@@ -125,20 +125,17 @@ class KeywordIndex:
 
     def scores_for(self, tokens: list[str], ids: list[str]) -> dict[str, float]:
         """BM25 scores of the given ids."""
-        if self._positions is None:
-            self._positions = {id_: i for i, id_ in enumerate(self.ids)}
-        scores = self.scores(tokens)
-        return {id_: float(scores[self._positions[id_]]) for id_ in ids if id_ in self._positions}
+        return self.score(tokens).of(ids)
 
     def search(self, tokens: list[str], k: int) -> list[tuple[str, float]]:
         """The top `k` (id, score) pairs with a positive score, best first."""
-        scores = self.scores(tokens)
-        if k <= 0 or not scores.size:
-            return []
-        k = min(k, scores.size)
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+        return self.score(tokens).top(k)
+
+    def score(self, tokens: list[str]) -> "Scores":
+        """Every item's score for `tokens`, computed once, to search and to look up."""
+        if self._positions is None:
+            self._positions = {id_: i for i, id_ in enumerate(self.ids)}
+        return Scores(self.ids, self._positions, self.scores(tokens))
 
     def save(self, folder: Path) -> None:
         """Write to `folder` atomically (a temporary folder renamed into place)."""
@@ -161,3 +158,25 @@ class KeywordIndex:
         data = json.loads((folder / "ids.json").read_text())
         bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False, verbosity=0)
         return cls(data["ids"], bm25, data["doc_freq"])
+
+
+@dataclass(frozen=True)
+class Scores:
+    """BM25 scores of every item of a `KeywordIndex` for one query."""
+
+    ids: list[str]
+    positions: dict[str, int]
+    values: np.ndarray
+
+    def top(self, k: int) -> list[tuple[str, float]]:
+        """The top `k` (id, score) pairs with a positive score, best first."""
+        hits = np.flatnonzero(self.values > 0)  # few items hold a query term: rank only those
+        if k <= 0 or not hits.size:
+            return []
+        k = min(k, hits.size)
+        top = hits[np.argpartition(-self.values[hits], k - 1)[:k]]
+        top = top[np.argsort(-self.values[top], kind="stable")]
+        return [(self.ids[i], float(self.values[i])) for i in top]
+
+    def of(self, ids: list[str]) -> dict[str, float]:
+        return {id_: float(self.values[self.positions[id_]]) for id_ in ids if id_ in self.positions}

@@ -145,7 +145,8 @@ class Retriever:
 
         dense_s = self._dense(view, "sentences", vector, self.pool)
         dense_c = self._dense_chunks(view, dense_s)
-        lex_s = dict(view.sentences.search(terms + extra, self.pool))
+        sentence_bm25 = view.sentences.score(terms + extra)  # once: for the search and the features
+        lex_s = dict(sentence_bm25.top(self.pool))
         lex_c = [id_ for id_, _ in view.chunks.search(terms + extra, self.chunk_pool)]
         fused_chunks = sorted(_rrf([list(dense_c), lex_c]).items(), key=lambda kv: -kv[1])
 
@@ -161,7 +162,7 @@ class Retriever:
             return []
         dense, window, chunk_scores = self._cosines(view, ids, dense_s, dense_c, vector)
         best_dense = max(dense.values(), default=0.0)
-        bm25 = view.sentences.scores_for(terms + extra, ids)
+        bm25 = sentence_bm25.of(ids)
         best_bm25 = max(bm25.values(), default=0.0) or 1.0
         weighted = idf_weights(terms, view.sentences)
         weighted_all = weighted + idf_weights(extra, view.sentences)
