@@ -11,6 +11,8 @@ fresh subprocess (so peak memory is that phase's own), medians over repeated run
     .venv/bin/python eval/bench.py users --url http://127.0.0.1:7860 --users 1,4,16
     # ... spread over several app processes sharing one Chroma server -> users-server.json
     .venv/bin/python eval/bench.py users --url http://127.0.0.1:7861,http://127.0.0.1:7862 --tag server
+    # on the indexes a run left: our warm answers against the recipe's warm retrieval, alternating
+    .venv/bin/python eval/bench.py compare --work /tmp/qa-bench --sizes 1,100,1000,10000
     # table + summary.json + plots from whatever size-*.json / users.json exist
     .venv/bin/python eval/bench.py report
 
@@ -458,6 +460,42 @@ def bench_size(size: int, config: RunConfig) -> dict[str, Any]:
     return result
 
 
+# -- ours against the recipe on built indexes -------------------------------------------------
+
+
+def compare(work: Path, sizes: list[int], rounds: int, repeats: int, out: Path) -> dict[str, Any]:
+    """Warm answer latency (ours) against the recipe's warm retrieval, on the indexes a `run`
+    left in WORK/<N>/, alternating fresh processes (ours, theirs, ours, theirs...) so both see
+    the same machine state; medians over the rounds -> compare.json."""
+    qs = questions(60)
+    result: dict[str, Any] = {"code": code_version(), "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+                              "loadavg_at_start": os.getloadavg()[0], "rounds": rounds, "sizes": {}}
+    for size in sizes:
+        base = work / str(size)
+        ours, theirs = [], []
+        for _ in range(rounds):
+            ours.append(worker("warm", corpus=str(base / "corpus"), index=str(base / "index-embedded"),
+                               chroma_url=None, queries=qs, repeats=repeats))
+            theirs.append(worker("lc_warm", folder=str(base / "langchain"), queries=qs, repeats=repeats))
+        row = {
+            "ours_answer_p50_ms": median([r["total_p50_ms"] for r in ours]),
+            "ours_answer_p95_ms": median([r["total_p95_ms"] for r in ours]),
+            "theirs_retrieval_p50_ms": median([r["retrieval_p50_ms"] for r in theirs]),
+            "theirs_retrieval_p95_ms": median([r["retrieval_p95_ms"] for r in theirs]),
+            "ours_runs_p50_ms": [r["total_p50_ms"] for r in ours],
+            "theirs_runs_p50_ms": [r["retrieval_p50_ms"] for r in theirs],
+        }
+        row["ratio_p50"] = row["ours_answer_p50_ms"] / row["theirs_retrieval_p50_ms"]
+        row["ratio_p95"] = row["ours_answer_p95_ms"] / row["theirs_retrieval_p95_ms"]
+        result["sizes"][str(size)] = row
+        say(f"N={size}: ours {row['ours_answer_p50_ms']:.1f} ms, recipe {row['theirs_retrieval_p50_ms']:.1f} ms, "
+            f"ratio {row['ratio_p50']:.2f}")
+    result["loadavg_at_end"] = os.getloadavg()[0]
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "compare.json").write_text(json.dumps(result, indent=2) + "\n")
+    return result
+
+
 # -- concurrent users -------------------------------------------------------------------------
 
 
@@ -655,6 +693,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--chroma-url")
     p.add_argument("--queries", type=int, default=60)
     p.add_argument("--repeats", type=int, default=3)
+    p = sub.add_parser("compare", help="our warm answers against the recipe's warm retrieval on built indexes")
+    p.add_argument("--work", type=Path, default=Path("/tmp/qa-bench"), help="the --work of an earlier run")
+    p.add_argument("--sizes", default="1,100,1000")
+    p.add_argument("--rounds", type=int, default=2, help="alternating fresh processes per system")
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--out", type=Path, default=RESULTS)
     p = sub.add_parser("profile", help="pyinstrument over warm questions on a built index")
     p.add_argument("--corpus", type=Path, required=True)
     p.add_argument("--index", type=Path, required=True)
@@ -672,6 +716,9 @@ def main(argv: list[str] | None = None) -> int:
                         queries=questions(args.queries), repeats=args.repeats)
         result.update(code=code_version(), loadavg=os.getloadavg()[0], index=str(args.index))
         print(json.dumps(result, indent=2))
+        return 0
+    if args.command == "compare":
+        compare(args.work, [int(x) for x in args.sizes.split(",")], args.rounds, args.repeats, args.out)
         return 0
     if args.command == "profile":
         profile_warm(args.corpus, args.index, args.chroma_url, args.queries, args.repeats, args.html)
