@@ -15,12 +15,17 @@ Pilots' unions in Norway, Sweden and Finland welcomed the plan.
 """
 
 
+def one_article_bot(tmp_path_factory: pytest.TempPathFactory, name: str, text: str) -> Assistant:
+    """An assistant over a corpus holding one article (real model, real Chroma)."""
+    base = tmp_path_factory.mktemp(name.split(".")[0])
+    (base / "corpus").mkdir()
+    (base / "corpus" / name).write_text(text, encoding="utf-8")
+    return Assistant.open(index_dir=base / "index", corpus=base / "corpus")
+
+
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    base = tmp_path_factory.mktemp("answering")
-    (base / "corpus").mkdir()
-    (base / "corpus" / "nordair.txt").write_text(ARTICLE, encoding="utf-8")
-    return Assistant.open(index_dir=base / "index", corpus=base / "corpus")
+    return one_article_bot(tmp_path_factory, "nordair.txt", ARTICLE)
 
 
 def docs(bot: Assistant) -> dict:
@@ -79,10 +84,7 @@ Doctors said a larger trial would start next year.
 
 @pytest.fixture(scope="module")
 def list_bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    base = tmp_path_factory.mktemp("answering-list")
-    (base / "corpus").mkdir()
-    (base / "corpus" / "trial.txt").write_text(LIST_ARTICLE, encoding="utf-8")
-    return Assistant.open(index_dir=base / "index", corpus=base / "corpus")
+    return one_article_bot(tmp_path_factory, "trial.txt", LIST_ARTICLE)
 
 
 def test_a_sentence_that_announces_a_list_brings_the_items_after_it(list_bot: Assistant):
