@@ -660,6 +660,15 @@ def report(out: Path) -> int:
 # -- command line -----------------------------------------------------------------------------
 
 
+def _built_index_arguments(p: argparse.ArgumentParser, repeats: int) -> None:
+    """The options of the commands that question an index built already."""
+    p.add_argument("--corpus", type=Path, required=True)
+    p.add_argument("--index", type=Path, required=True)
+    p.add_argument("--chroma-url")
+    p.add_argument("--queries", type=int, default=60)
+    p.add_argument("--repeats", type=int, default=repeats)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["_worker"]:
@@ -688,11 +697,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--api-name", default="/ask")
     p.add_argument("--out", type=Path, default=RESULTS)
     p = sub.add_parser("warm", help="warm latency only, on an index built already (JSON on stdout)")
-    p.add_argument("--corpus", type=Path, required=True)
-    p.add_argument("--index", type=Path, required=True)
-    p.add_argument("--chroma-url")
-    p.add_argument("--queries", type=int, default=60)
-    p.add_argument("--repeats", type=int, default=3)
+    _built_index_arguments(p, repeats=3)
     p = sub.add_parser("compare", help="our warm answers against the recipe's warm retrieval on built indexes")
     p.add_argument("--work", type=Path, default=Path("/tmp/qa-bench"), help="the --work of an earlier run")
     p.add_argument("--sizes", default="1,100,1000")
@@ -700,11 +705,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--out", type=Path, default=RESULTS)
     p = sub.add_parser("profile", help="pyinstrument over warm questions on a built index")
-    p.add_argument("--corpus", type=Path, required=True)
-    p.add_argument("--index", type=Path, required=True)
-    p.add_argument("--chroma-url")
-    p.add_argument("--queries", type=int, default=60)
-    p.add_argument("--repeats", type=int, default=2)
+    _built_index_arguments(p, repeats=2)
     p.add_argument("--html", type=Path, default=Path("/tmp/qa-profile.html"))
     p = sub.add_parser("report", help="table, summary.json and plots from saved results")
     p.add_argument("--out", type=Path, default=RESULTS)

@@ -44,13 +44,18 @@ def doc_id_for(path: Path, root: Path | None) -> str:
     A symbolic link keeps its own name (its folder is resolved, not the link itself), so a link
     and its target never share an id.
     """
-    path = path.absolute().parent.resolve() / path.name
-    if root is not None:
+    own = path.absolute().parent.resolve() / path.name
+    return relative_id(own, root.resolve() if root is not None else None)
+
+
+def relative_id(own: Path, resolved_root: Path | None) -> str:
+    """`doc_id_for` on paths resolved already (a file's folder, the corpus root)."""
+    if resolved_root is not None:
         try:
-            return path.relative_to(root.resolve()).as_posix()
+            return own.relative_to(resolved_root).as_posix()
         except ValueError:
             pass
-    return path.name
+    return own.name
 
 
 def _decode(raw: bytes) -> tuple[str, str]:

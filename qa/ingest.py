@@ -28,7 +28,7 @@ import numpy as np
 from . import embeddings
 from .catalog import Entry
 from .chunking import make_chunks, sentence_id, split_sentences
-from .documents import Document, DocumentError, discover, load_document
+from .documents import Document, DocumentError, discover, load_document, relative_id
 from .furniture import furniture_flags
 
 if TYPE_CHECKING:
@@ -115,10 +115,7 @@ class _CorpusPaths:
         return own.resolve() if own.is_symlink() else own
 
     def doc_id(self, own: Path) -> str:
-        try:
-            return own.relative_to(self.root).as_posix()
-        except ValueError:
-            return own.name
+        return relative_id(own, self.root)
 
 
 def _unfit(own: Path, real: Path, paths: _CorpusPaths, targets: set[Path]) -> str:
@@ -142,32 +139,33 @@ def _progress(total: int, unit: str):  # type: ignore[no-untyped-def]
     return tqdm(total=total, unit=unit, disable=not sys.stderr.isatty(), desc="ingest")
 
 
-def _vectors_for(entries: list[Entry]) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Sentence vectors for a batch, and per document its chunk vectors (so the sentences of
-    document k are rows sum(len(sentences of 0..k-1)) onwards).
+def _vectors_for(entries: list[Entry]) -> tuple[np.ndarray, dict[str, np.ndarray], list[np.ndarray]]:
+    """Sentence vectors for a batch (all rows, and per document), and per document its chunk
+    vectors.
 
     A chunk's vector is the normalised mean of its sentences' vectors: every sentence is encoded
     once, and a chunk costs no extra model work.
     """
     texts = [e.doc.text[s.start : s.end] for e in entries for s in e.sentences]
     vectors = embeddings.encode(texts, progress=False)  # the ingest bar is enough
+    per_document: dict[str, np.ndarray] = {}
     chunk_vectors: list[np.ndarray] = []
     offset = 0
     for entry in entries:
-        own = vectors[offset : offset + len(entry.sentences)]
+        own = per_document[entry.doc.doc_id] = vectors[offset : offset + len(entry.sentences)]
         offset += len(entry.sentences)
         rows = []
         for chunk in make_chunks(list(entry.sentences), CHUNK_SIZE, CHUNK_OVERLAP):
             mean = own[chunk.sentences[0].index : chunk.sentences[-1].index + 1].mean(axis=0)
             rows.append(mean / max(float(np.linalg.norm(mean)), 1e-12))
         chunk_vectors.append(np.asarray(rows, dtype=np.float32).reshape(-1, embeddings.DIMENSION))
-    return vectors, chunk_vectors
+    return vectors, per_document, chunk_vectors
 
 
 def _write_batch(index: "Index", batch: list[Entry], replaced: list[str]) -> None:
     index.catalog.mark_pending([e.doc for e in batch])
     index.store.delete_documents(replaced)
-    sentence_vectors, chunk_vectors = _vectors_for(batch)
+    sentence_vectors, per_document, chunk_vectors = _vectors_for(batch)
     s_ids, s_metas, c_ids, c_metas = [], [], [], []
     for entry in batch:
         doc = entry.doc
@@ -191,11 +189,7 @@ def _write_batch(index: "Index", batch: list[Entry], replaced: list[str]) -> Non
             )
     index.store.upsert("sentences", s_ids, sentence_vectors, s_metas)
     index.store.upsert("chunks", c_ids, np.concatenate(chunk_vectors), c_metas)
-    own, offset = {}, 0
-    for entry in batch:
-        own[entry.doc.doc_id] = sentence_vectors[offset : offset + len(entry.sentences)]
-        offset += len(entry.sentences)
-    index.catalog.mark_ready(batch, own)
+    index.catalog.mark_ready(batch, per_document)
 
 
 def _skip(report: SyncReport, path: Path, reason: str) -> None:
