@@ -2,7 +2,7 @@
 
     index_dir/
       catalog.sqlite   documents, their text and sentence spans; the source of truth
-      chroma/          sentence and chunk vectors (absent when a Chroma server is used)
+      chroma/          sentence vectors (absent when a Chroma server is used)
       keyword/         BM25 over sentences and over chunks, tagged with the catalog generation
 
 `Index.view()` returns an immutable snapshot for reading (documents, furniture flags, keyword
@@ -140,7 +140,7 @@ class Index:
         for doc_id in set(wanted) - set(loaded):
             entry = view.entries[doc_id]
             ids = [sentence_id(doc_id, s.index) for s in entry.sentences]
-            stored = self.store.vectors("sentences", ids)
+            stored = self.store.vectors("sentences", ids, where={"sha256": entry.doc.sha256})
             if len(stored) == len(ids):
                 loaded[doc_id] = np.asarray([stored[i] for i in ids], dtype=np.float32)
         for doc_id, vectors in loaded.items():

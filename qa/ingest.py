@@ -1,4 +1,7 @@
-"""Ingest: files -> documents -> sentences and chunks -> vectors in Chroma -> catalog rows.
+"""Ingest: files -> documents -> sentences -> vectors in Chroma and in the catalog -> catalog rows.
+
+Chunks (CHUNK_SIZE sentences, CHUNK_OVERLAP shared) have no vectors of their own: the keyword
+index searches them, and retrieval scores a chunk from its sentences' vectors.
 
 Incremental and crash-safe. An unchanged file (same size and mtime, or same content hash) does no
 work; a changed file replaces its vectors; a file gone from the corpus leaves the index. Documents
@@ -27,7 +30,7 @@ import numpy as np
 
 from . import embeddings
 from .catalog import Entry
-from .chunking import make_chunks, sentence_id, split_sentences
+from .chunking import sentence_id, split_sentences
 from .documents import Document, DocumentError, discover, load_document, relative_id
 from .furniture import furniture_flags
 
@@ -139,34 +142,23 @@ def _progress(total: int, unit: str):  # type: ignore[no-untyped-def]
     return tqdm(total=total, unit=unit, disable=not sys.stderr.isatty(), desc="ingest")
 
 
-def _vectors_for(entries: list[Entry]) -> tuple[np.ndarray, dict[str, np.ndarray], list[np.ndarray]]:
-    """Sentence vectors for a batch (all rows, and per document), and per document its chunk
-    vectors.
-
-    A chunk's vector is the normalised mean of its sentences' vectors: every sentence is encoded
-    once, and a chunk costs no extra model work.
-    """
+def _vectors_for(entries: list[Entry]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Sentence vectors for a batch: all rows, and each document's rows."""
     texts = [e.doc.text[s.start : s.end] for e in entries for s in e.sentences]
     vectors = embeddings.encode(texts, progress=False)  # the ingest bar is enough
     per_document: dict[str, np.ndarray] = {}
-    chunk_vectors: list[np.ndarray] = []
     offset = 0
     for entry in entries:
-        own = per_document[entry.doc.doc_id] = vectors[offset : offset + len(entry.sentences)]
+        per_document[entry.doc.doc_id] = vectors[offset : offset + len(entry.sentences)]
         offset += len(entry.sentences)
-        rows = []
-        for chunk in make_chunks(list(entry.sentences), CHUNK_SIZE, CHUNK_OVERLAP):
-            mean = own[chunk.sentences[0].index : chunk.sentences[-1].index + 1].mean(axis=0)
-            rows.append(mean / max(float(np.linalg.norm(mean)), 1e-12))
-        chunk_vectors.append(np.asarray(rows, dtype=np.float32).reshape(-1, embeddings.DIMENSION))
-    return vectors, per_document, chunk_vectors
+    return vectors, per_document
 
 
 def _write_batch(index: "Index", batch: list[Entry], replaced: list[str]) -> None:
     index.catalog.mark_pending([e.doc for e in batch])
     index.store.delete_documents(replaced)
-    sentence_vectors, per_document, chunk_vectors = _vectors_for(batch)
-    s_ids, s_metas, c_ids, c_metas = [], [], [], []
+    sentence_vectors, per_document = _vectors_for(batch)
+    s_ids, s_metas = [], []
     for entry in batch:
         doc = entry.doc
         for s in entry.sentences:
@@ -174,21 +166,7 @@ def _write_batch(index: "Index", batch: list[Entry], replaced: list[str]) -> Non
             s_metas.append(
                 {"doc_id": doc.doc_id, "sha256": doc.sha256, "index": s.index, "start": s.start, "end": s.end}
             )
-        for chunk in make_chunks(list(entry.sentences), CHUNK_SIZE, CHUNK_OVERLAP):
-            c_ids.append(chunk.chunk_id)
-            c_metas.append(
-                {
-                    "doc_id": doc.doc_id,
-                    "sha256": doc.sha256,
-                    "index": chunk.index,
-                    "first": chunk.sentences[0].index,
-                    "last": chunk.sentences[-1].index,
-                    "start": chunk.start,
-                    "end": chunk.end,
-                }
-            )
     index.store.upsert("sentences", s_ids, sentence_vectors, s_metas)
-    index.store.upsert("chunks", c_ids, np.concatenate(chunk_vectors), c_metas)
     index.catalog.mark_ready(batch, per_document)
 
 
@@ -213,6 +191,8 @@ def sync_corpus(index: "Index", corpus: Path) -> SyncReport:
     """Make the index hold exactly the supported files under `corpus`."""
     report = SyncReport()
     with ingest_lock(index.directory):
+        for name in index.store.drop_unused():  # e.g. chunk vectors that older versions wrote
+            log.info("deleted the unused Chroma collection %s", name)
         states = index.catalog.states()
         stale = [d for d, (state, *_rest) in states.items() if state != "ready"]
         if stale:  # left by a killed ingest: drop what it half wrote, then redo it below

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .keyword import STOPWORDS, fold, tokenize, words
 
@@ -125,17 +126,30 @@ def quantities(text: str) -> set[str]:
     return found
 
 
+@lru_cache(maxsize=200_000)
+def _words_of(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """`words(text)` in order and as a set, cached: the same sentences are checked question after
+    question."""
+    found = tuple(words(text))
+    return found, frozenset(found)
+
+
+@lru_cache(maxsize=200_000)
+def _names_of(text: str) -> tuple[str, ...]:
+    return tuple(names_in(text))
+
+
 def has_answer_type(answer_type: str | None, sentence: str, question: Question) -> bool:
     """Does the sentence hold something of the expected type that the question does not?"""
     if answer_type is None:
         return True
-    q_words = set(words(question.text))
-    s_words = [w for w in words(sentence) if w not in q_words]
+    q_words = _words_of(question.text)[1]
+    s_words = [w for w in _words_of(sentence)[0] if w not in q_words]
     if answer_type == "number":
-        return any(w in NUMBER_WORDS for w in s_words) or bool(quantities(sentence) - set(q_words))
+        return any(w in NUMBER_WORDS for w in s_words) or bool(quantities(sentence) - q_words)
     if answer_type == "date":
         return any(w in _DATE_WORDS or _YEAR.fullmatch(w) for w in s_words)
     if answer_type == "reason":
         return bool(_REASON.search(sentence))
     q_names = set(question.names)
-    return any(n not in q_names and n not in q_words for n in names_in(sentence))
+    return any(n not in q_names and n not in q_words for n in _names_of(sentence))

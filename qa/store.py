@@ -1,4 +1,4 @@
-"""Chroma behind a small interface: two collections (sentences and chunks) of explicit vectors.
+"""Chroma behind a small interface: a collection of explicit sentence vectors.
 
 Embedded (`chromadb.PersistentClient`, a folder on disk) by default, or a Chroma server
 (`chroma run`) when a URL is given. Chroma never embeds anything itself here: every collection is
@@ -32,7 +32,9 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-KINDS = ("sentences", "chunks")
+KINDS = ("sentences",)
+# Collections that older versions wrote and nothing reads any more: `drop_unused` deletes them.
+UNUSED_KINDS = ("chunks",)
 _WRITE_BATCH = 1000
 WRITER_QUIET_S = 3.0  # no file in the Chroma folder newer than this: no other process is writing
 T = TypeVar("T")
@@ -122,7 +124,7 @@ def _collections(client: Any, *, model: str, dim: int, prefix: str) -> dict[str,
 
 
 class VectorStore:
-    """Sentence and chunk vectors for one index, in Chroma."""
+    """Sentence vectors for one index, in Chroma."""
 
     def __init__(
         self,
@@ -142,8 +144,7 @@ class VectorStore:
     def open(
         cls, path: Path | None, *, model: str, dim: int, prefix: str, url: str | None = None
     ) -> "VectorStore":
-        """Open (creating if needed) the collections `<prefix>_sentences` and `<prefix>_chunks`,
-        embedded in `path` or on the server at `url`. Raises IndexMismatchError when they were
+        """Open (creating if needed) the collection `<prefix>_sentences`, embedded in `path` or on the server at `url`. Raises IndexMismatchError when they were
         built with another model or dimension, ConnectionError when the server cannot be reached."""
         if not path and not url:
             raise ValueError("a Chroma folder or a Chroma server URL is needed")
@@ -204,31 +205,44 @@ class VectorStore:
         for collection in self._collections.values():
             collection.delete(where={"doc_id": {"$in": list(doc_ids)}})
 
-    def query(self, kind: str, vector: np.ndarray, k: int) -> list[Hit]:
-        """The `k` nearest items by cosine, best first (fewer when the collection holds fewer)."""
+    def query(self, kind: str, vector: np.ndarray, k: int, metadata: bool = True) -> list[Hit]:
+        """The `k` nearest items by cosine, best first (fewer when the collection holds fewer).
+
+        `metadata=False` leaves each hit's `meta` empty: Chroma then reads no metadata rows, about
+        1 ms less per query at 170,000 sentences (the retriever needs only ids and scores)."""
         if k <= 0:
             return []
         # No count() first: Chroma returns what it has when k exceeds it, and a round trip saved
         # matters on the query path (and over HTTP to a server).
         query = vector.reshape(1, -1).astype(np.float32)
-        result = self._call(
-            kind,
-            lambda c: c.query(query_embeddings=query, n_results=k, include=["metadatas", "distances"]),
-        )
+        include = ["metadatas", "distances"] if metadata else ["distances"]
+        result = self._call(kind, lambda c: c.query(query_embeddings=query, n_results=k, include=include))
+        metas = result["metadatas"][0] if metadata else [None] * len(result["ids"][0])
         return [
             Hit(id_, 1.0 - float(dist), dict(meta or {}))
-            for id_, dist, meta in zip(
-                result["ids"][0], result["distances"][0], result["metadatas"][0]
-            )
+            for id_, dist, meta in zip(result["ids"][0], result["distances"][0], metas)
         ]
 
-    def vectors(self, kind: str, ids: list[str]) -> dict[str, np.ndarray]:
-        """Stored vectors by id (ids that are missing are left out)."""
+    def vectors(self, kind: str, ids: list[str], where: dict[str, Any] | None = None) -> dict[str, np.ndarray]:
+        """Stored vectors by id (ids that are missing, or whose metadata fails `where`, e.g.
+        `{"sha256": ...}`, are left out)."""
         if not ids:
             return {}
         wanted = list(ids)
-        got = self._call(kind, lambda c: c.get(ids=wanted, include=["embeddings"]))
+        got = self._call(kind, lambda c: c.get(ids=wanted, where=where, include=["embeddings"]))
         return {
             id_: np.asarray(vec, dtype=np.float32)
             for id_, vec in zip(got["ids"], got["embeddings"])
         }
+
+    def drop_unused(self) -> list[str]:
+        """Delete the collections of `UNUSED_KINDS` that an older version wrote for this prefix
+        (call it from the one writer: the sync does, under the ingest lock). Returns their names."""
+        if self._spec is None:  # made from collections directly: nothing known to drop
+            return []
+        prefix = self._spec[2]
+        present = {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
+        dropped = [f"{prefix}_{kind}" for kind in UNUSED_KINDS if f"{prefix}_{kind}" in present]
+        for name in dropped:
+            self._client.delete_collection(name)
+        return dropped

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from qa import embeddings
-from qa.chunking import make_chunks, sentence_id
+from qa.chunking import sentence_id
 from qa.furniture import furniture_flags
 from qa.index import Index
-from qa.ingest import CHUNK_OVERLAP, CHUNK_SIZE, IngestBusyError, ingest_lock, sync_corpus
+from qa.ingest import IngestBusyError, ingest_lock, sync_corpus
 from qa.store import IndexMismatchError
 
 ARTICLES = {
@@ -35,15 +35,9 @@ def assert_consistent(index: Index) -> None:
     """Chroma holds exactly the vectors of the ready documents: all of them, once, current."""
     entries = {e.doc.doc_id: e for e in index.catalog.entries()}
     expected_s = {f"{d}::s{s.index}": e.doc.sha256 for d, e in entries.items() for s in e.sentences}
-    expected_c = {
-        c.chunk_id: e.doc.sha256
-        for d, e in entries.items()
-        for c in make_chunks(list(e.sentences), CHUNK_SIZE, CHUNK_OVERLAP)
-    }
-    for kind, expected in (("sentences", expected_s), ("chunks", expected_c)):
-        got = stored(index, kind)
-        assert {i: m["sha256"] for i, m in got.items()} == expected, kind
-        assert index.store.count(kind) == len(expected), kind
+    got = stored(index, "sentences")
+    assert {i: m["sha256"] for i, m in got.items()} == expected_s
+    assert index.store.count("sentences") == len(expected_s)
     # the catalog's copy of the sentence vectors is Chroma's, row for row; flags are stored too
     copies = index.catalog.sentence_vectors({d: e.doc.sha256 for d, e in entries.items()})
     assert set(copies) == set(entries)
@@ -112,6 +106,18 @@ def test_a_document_indexed_before_the_catalog_kept_vectors_is_redone_once(
     assert_consistent(index)
     encode_calls.clear()
     assert not sync_corpus(index, corpus).changed and encode_calls == []
+
+
+def test_a_sync_deletes_the_chunk_vectors_that_older_versions_wrote(corpus: Path, index: Index) -> None:
+    """Nothing reads chunk vectors any more (a chunk is scored from its sentences' vectors)."""
+    write(corpus, ARTICLES)
+    sync_corpus(index, corpus)
+    prefix = index.catalog.meta("prefix") or "qa"
+    old = index.store._client.create_collection(f"{prefix}_chunks", embedding_function=None)
+    old.add(ids=["rivers.txt::c0"], embeddings=[[0.1] * 384])
+    assert not sync_corpus(index, corpus).changed
+    assert f"{prefix}_chunks" not in {c.name for c in index.store._client.list_collections()}
+    assert_consistent(index)
 
 
 def test_touched_file_with_same_content_is_hashed_not_embedded(

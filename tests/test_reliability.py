@@ -68,9 +68,7 @@ def write_corpus(corpus: Path, n: int, seed: int) -> dict[str, str]:
 
 def index_report(index_dir: str) -> dict[str, Any]:
     """Open the index as a new reader would and list every inconsistency found (run in a subprocess)."""
-    from qa.chunking import make_chunks
     from qa.index import Index
-    from qa.ingest import CHUNK_OVERLAP, CHUNK_SIZE
 
     index = Index.open(Path(index_dir))
     states = index.catalog.states()
@@ -80,7 +78,7 @@ def index_report(index_dir: str) -> dict[str, Any]:
     if set(view.entries) != set(entries):
         problems.append("the reader's view holds documents that are not ready")
     unfinished_vectors = 0
-    for kind in ("sentences", "chunks"):
+    for kind in ("sentences",):
         got = index.store._collections[kind].get(include=["metadatas"])  # every id, no public listing
         if index.store.count(kind) != len(got["ids"]) or len(set(got["ids"])) != len(got["ids"]):
             problems.append(f"{kind}: count {index.store.count(kind)} != {len(got['ids'])} listed ids")
@@ -93,10 +91,7 @@ def index_report(index_dir: str) -> dict[str, Any]:
             elif doc_id not in entries:
                 unfinished_vectors += len(ids)
         for doc_id, entry in entries.items():
-            if kind == "sentences":
-                expected = {f"{doc_id}::s{s.index}" for s in entry.sentences}
-            else:
-                expected = {c.chunk_id for c in make_chunks(list(entry.sentences), CHUNK_SIZE, CHUNK_OVERLAP)}
+            expected = {f"{doc_id}::s{s.index}" for s in entry.sentences}
             have = by_doc.get(doc_id, {})
             if set(have) != expected:
                 problems.append(f"{kind}: {doc_id!r} has {len(have)} vectors, expected {len(expected)}")

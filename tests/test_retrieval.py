@@ -2,10 +2,12 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qa import Assistant, embeddings
-from qa.chunking import chunk_id, sentence_id
+from qa.chunking import chunk_window, sentence_id
+from qa.ingest import CHUNK_OVERLAP, CHUNK_SIZE
 from qa.retrieval import FEATURES, _chunks_of
 
 HARBOUR = """Port of Valmora to build a new ferry terminal
@@ -91,8 +93,9 @@ def test_empty_index_returns_nothing(tmp_path: Path):
 
 
 def test_cosines_read_from_the_catalog_equal_those_from_chroma(bot: Assistant):
-    """Candidates are re-scored from the catalog's copy of the sentence vectors; chunk cosines
-    come from their sentences. Both must equal the cosines of the vectors Chroma holds."""
+    """Candidates are re-scored from the catalog's copy of the sentence vectors. Sentence cosines
+    must equal those of the vectors Chroma holds, and chunk cosines those of the normalised mean
+    of a chunk's sentence vectors in Chroma (the definition of a chunk's vector)."""
     question = "Who said the old terminal floods?"
     passages = bot.retriever.run(question, top_k=50)
     vector = embeddings.encode([question])[0]
@@ -102,8 +105,11 @@ def test_cosines_read_from_the_catalog_equal_those_from_chroma(bot: Assistant):
         own = store.vectors("sentences", [sentence_id(p.doc_id, p.sentence.index)])
         assert p.feature("dense") == pytest.approx(float(next(iter(own.values())) @ vector), abs=1e-5)
         n = len(view.entries[p.doc_id].sentences)
-        chunk_ids = [chunk_id(p.doc_id, c) for c in _chunks_of(p.sentence.index, n)]
-        chunk_cosines = [float(v @ vector) for v in store.vectors("chunks", chunk_ids).values()]
+        chunk_cosines = []
+        for c in _chunks_of(p.sentence.index, n):
+            members = [sentence_id(p.doc_id, i) for i in range(n)][chunk_window(c, CHUNK_SIZE, CHUNK_OVERLAP)]
+            mean = np.mean(list(store.vectors("sentences", members).values()), axis=0)
+            chunk_cosines.append(float(mean @ vector) / float(np.linalg.norm(mean)))
         assert p.feature("chunk_dense") == pytest.approx(max(chunk_cosines), abs=1e-5)
 
 

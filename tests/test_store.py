@@ -53,18 +53,12 @@ def meta(doc_id: str, i: int) -> dict[str, object]:
 
 
 def fill(store: VectorStore) -> None:
-    """a.txt: two sentences near x and y; b.txt: one near z; one chunk per document."""
+    """a.txt: two sentences near x and y; b.txt: one near z."""
     store.upsert(
         "sentences",
         ["a.txt::s0", "a.txt::s1", "b.txt::s0"],
         np.stack([unit(1, 0.1, 0), unit(0, 1, 0.1), unit(0.1, 0, 1)]),
         [meta("a.txt", 0), meta("a.txt", 1), meta("b.txt", 0)],
-    )
-    store.upsert(
-        "chunks",
-        ["a.txt::c0", "b.txt::c0"],
-        np.stack([unit(1, 1, 0), unit(0, 0, 1)]),
-        [meta("a.txt", 0), meta("b.txt", 0)],
     )
 
 
@@ -77,10 +71,19 @@ def test_query_returns_nearest_first_with_cosine_scores(store_target: Target, pr
     assert hits[0].meta == meta("a.txt", 1)
 
 
+def test_query_without_metadata_finds_the_same_hits_with_empty_meta(store_target: Target, prefix: str) -> None:
+    store = store_target.open(prefix)
+    fill(store)
+    with_meta = store.query("sentences", unit(0, 1, 0), k=3)
+    bare = store.query("sentences", unit(0, 1, 0), k=3, metadata=False)
+    assert [(h.id, round(h.score, 6)) for h in bare] == [(h.id, round(h.score, 6)) for h in with_meta]
+    assert all(h.meta == {} for h in bare) and all(h.meta for h in with_meta)
+
+
 def test_query_asking_for_more_than_stored_returns_everything(store_target: Target, prefix: str) -> None:
     store = store_target.open(prefix)
     fill(store)
-    assert {h.id for h in store.query("chunks", unit(1, 0, 0), k=50)} == {"a.txt::c0", "b.txt::c0"}
+    assert {h.id for h in store.query("sentences", unit(1, 0, 0), k=50)} == {"a.txt::s0", "a.txt::s1", "b.txt::s0"}
 
 
 def test_query_on_an_empty_store_returns_nothing(store_target: Target, prefix: str) -> None:
@@ -89,11 +92,11 @@ def test_query_on_an_empty_store_returns_nothing(store_target: Target, prefix: s
     assert store.count("sentences") == 0
 
 
-def test_delete_documents_removes_only_their_items_from_both_kinds(store_target: Target, prefix: str) -> None:
+def test_delete_documents_removes_only_their_items(store_target: Target, prefix: str) -> None:
     store = store_target.open(prefix)
     fill(store)
     store.delete_documents(["a.txt"])
-    assert store.count("sentences") == 1 and store.count("chunks") == 1
+    assert store.count("sentences") == 1
     assert [h.id for h in store.query("sentences", unit(1, 0, 0), k=5)] == ["b.txt::s0"]
 
 
@@ -125,10 +128,29 @@ def test_vectors_returns_stored_vectors_and_leaves_out_missing_ids(store_target:
     assert store.vectors("sentences", []) == {}
 
 
+def test_vectors_can_be_limited_to_one_version_of_a_document(store_target: Target, prefix: str) -> None:
+    store = store_target.open(prefix)
+    fill(store)
+    ids = ["a.txt::s0", "a.txt::s1"]
+    assert sorted(store.vectors("sentences", ids, where={"sha256": "h-a.txt"})) == ids
+    assert store.vectors("sentences", ids, where={"sha256": "another version"}) == {}
+
+
+def test_drop_unused_deletes_the_chunk_collection_of_older_versions(store_target: Target, prefix: str) -> None:
+    store = store_target.open(prefix)
+    fill(store)
+    store._client.create_collection(f"{prefix}_chunks", embedding_function=None)  # as older versions wrote
+    assert store.drop_unused() == [f"{prefix}_chunks"]
+    assert store.drop_unused() == []
+    names = {c.name for c in store._client.list_collections()}
+    assert f"{prefix}_chunks" not in names and f"{prefix}_sentences" in names
+    assert store.count("sentences") == 3
+
+
 def test_reopening_finds_what_was_written(store_target: Target, prefix: str) -> None:
     fill(store_target.open(prefix))
     again = store_target.open(prefix)
-    assert again.count("sentences") == 3 and again.count("chunks") == 2
+    assert again.count("sentences") == 3
 
 
 def test_prefixes_keep_indexes_apart(store_target: Target, prefix: str) -> None:
@@ -155,7 +177,7 @@ def test_a_url_without_scheme_reaches_the_server(chroma_url: str, prefix: str) -
     bare = chroma_url.removeprefix("http://")
     store = VectorStore.open(None, model="test-model", dim=3, prefix=prefix, url=bare)
     fill(store)
-    assert VectorStore.open(None, model="test-model", dim=3, prefix=prefix, url=chroma_url).count("chunks") == 2
+    assert VectorStore.open(None, model="test-model", dim=3, prefix=prefix, url=chroma_url).count("sentences") == 3
 
 
 def test_a_server_that_is_not_running_is_a_one_line_error(prefix: str) -> None:
