@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from qa import Assistant  # noqa: E402
-from qa.answering import ABSTAIN_FEATURES, abstention_features  # noqa: E402
+from qa.answering import ABSTAIN_AGAINST, ABSTAIN_FEATURES, abstention_features  # noqa: E402
 from qa.calibration import CALIBRATION_FILE, LinearModel  # noqa: E402
 from qa.keyword import fold  # noqa: E402
 from qa.pipeline import conversation_context  # noqa: E402
@@ -151,7 +151,7 @@ def _fit_ranker(items: list[Item], max_negatives: int = 40) -> LinearModel:
 # question look less answerable, a missing name or answer type never more. Unconstrained, the
 # fit learns SQuAD 2.0's artefact (its unanswerable questions are written to resemble their
 # paragraph) and then answers off-topic questions; the signs rule that out.
-ABSTAIN_SIGNS = {"type_missing": -1, "missing_names": -1}
+ABSTAIN_SIGNS = {name: -1 for name in ABSTAIN_AGAINST}
 
 
 def _fit_monotone(x: np.ndarray, y: np.ndarray, names: tuple[str, ...], c: float = 1.0) -> LinearModel:

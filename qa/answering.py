@@ -65,13 +65,25 @@ ABSTAIN_FEATURES = (
     "names",
     "type_missing",
     "missing_names",  # share of the question's names that the top documents never mention
+    "missing_numbers",  # share of the question's numbers (years, amounts) absent around the best sentence
+    "negation_unmatched",  # the question is negated ("what is not...") and the best sentence's
+    # neighbourhood has no negation
+    "quantity_missing",  # the question asks for a number or a date and the best sentence has none
 )
+# Signals that may only lower the abstainer's confidence (its fit keeps their weights <= 0; every
+# other weight is >= 0): more similarity never argues for abstaining, a gap never against it.
+ABSTAIN_AGAINST = ("type_missing", "missing_names", "missing_numbers", "negation_unmatched", "quantity_missing")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|without|cannot)\b|n['’]t\b", re.IGNORECASE)
 
 
 def abstention_features(q: Question, passages: list[Passage], view: IndexView) -> list[float]:
     best = passages[0]
     second = passages[1].score if len(passages) > 1 else best.score - 5.0
     missing = missing_names(q, view, [p.doc_id for p in passages[:3]])
+    around = neighbourhood(best, view)
+    numbers = {n.replace(",", "") for n in _NUMBER.findall(q.text)}
+    found = {n.replace(",", "") for n in _NUMBER.findall(around)}
     return [
         best.score,
         best.score - second,
@@ -81,7 +93,20 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
         best.feature("names"),
         best.feature("type_missing"),
         len(missing) / len(q.names) if q.names else 0.0,
+        len(numbers - found) / len(numbers) if numbers else 0.0,
+        1.0 if _NEGATION.search(q.text) and not _NEGATION.search(around) else 0.0,
+        best.feature("type_missing") if q.answer_type in ("number", "date") else 0.0,
     ]
+
+
+def neighbourhood(p: Passage, view: IndexView) -> str:
+    """The passage's document title and its sentences from two before to one after (page
+    furniture left out): where the answer's context is, e.g. the year a question names."""
+    entry = view.entries[p.doc_id]
+    flags = view.furniture[p.doc_id]
+    i = p.sentence.index
+    near = [entry.doc.text[s.start : s.end] for s in entry.sentences[max(0, i - 2) : i + 2] if not flags[s.index]]
+    return " ".join([entry.doc.title] + near)
 
 
 def missing_names(q: Question, view: IndexView, doc_ids: list[str]) -> list[str]:
@@ -175,3 +200,26 @@ class ExtractiveAnswerer:
         if closest:
             text += " The closest passages are shown for reference; they do not answer the question."
         return Answer(question, text, True, [], closest, round(confidence, 4))
+
+
+def join_answers(question: str, asked: list[str], answers: list[Answer], view: IndexView) -> Answer:
+    """One answer to a question asked in parts (`asked`, answered one by one in `answers`): the
+    parts' sentences in order, each cited once, numbered anew; a part that the articles do not
+    answer is said so. It abstains only when every part does."""
+    docs = {c.doc_id: view.entries[c.doc_id].doc for a in answers for c in a.citations + a.closest}
+    answered = [a for a in answers if not a.abstained]
+    if not answered:
+        closest = make_citations([(c.doc_id, c.start, c.end) for a in answers for c in a.closest][:2], docs)
+        return Answer(question, answers[0].text, True, [], closest, max(a.confidence for a in answers))
+    citations = make_citations([(c.doc_id, c.start, c.end) for a in answered for c in a.citations], docs)
+    numbered = {(c.doc_id, c.start, c.end): c for c in citations}
+    pieces: list[str] = []
+    for part, answer in zip(asked, answers):
+        if answer.abstained:
+            pieces.append(f"{NOT_IN_ARTICLES} anything that answers: {part}")
+            continue
+        for c in answer.citations:
+            own = numbered.pop((c.doc_id, c.start, c.end), None)  # a sentence two parts share: once
+            if own is not None:
+                pieces.append(f"{own.quote} [{own.n}]")
+    return Answer(question, " ".join(pieces), False, citations, [], min(a.confidence for a in answered))

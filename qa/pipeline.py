@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from .answering import Answer, ExtractiveAnswerer
+from .answering import Answer, ExtractiveAnswerer, join_answers
 from .citations import strip_marks
 from .index import Index, IndexView
 from .ingest import SyncReport, copy_into_corpus, sync_corpus
 from .llm import LLMAnswerer, LLMError, load_config
-from .question import analyse, names_in
+from .question import analyse, names_in, parts
 from .retrieval import Passage, Retriever
 
 log = logging.getLogger(__name__)
@@ -177,8 +177,7 @@ class Assistant:
         """
         if mode == "extractive":
             view = self.index.view()  # one snapshot for retrieval and answer: an ingest may move on
-            question, passages = self._retrieve(question, history, top_k, view)
-            return self.answerer.answer(question, passages, view)
+            return self._extractive(question, history, top_k, view)[1]
         final: Answer | None = None
         for item in self.stream(question, history, mode, top_k):
             if isinstance(item, Answer):
@@ -186,16 +185,34 @@ class Assistant:
         assert final is not None
         return final
 
-    def _retrieve(
-        self, question: str, history: History, top_k: int, view: IndexView
-    ) -> tuple[str, list[Passage]]:
-        """The cleaned question and its ranked passages in `view`, using the conversation for follow-ups."""
-        question = clean_question(question)
+    def _retrieve(self, question: str, history: History, top_k: int, view: IndexView) -> list[Passage]:
+        """The ranked passages in `view`, using the conversation for follow-ups."""
         context = conversation_context(question, history)
         passages = self.retriever.run(question, top_k=top_k, context=context, view=view)
         if context:  # a follow-up wants something new: not the sentences just quoted
             passages = [p for p in passages if p.text not in history[-1][1]] or passages
-        return question, passages
+        return passages
+
+    def _extractive(
+        self, question: str, history: History, top_k: int, view: IndexView
+    ) -> tuple[list[Passage], Answer]:
+        """The extractive answer and the passages it drew on. A question that asks several things
+        ("How did she vote, and what did she propose?") is answered part by part, each part a
+        follow-up of the one before (so "When was she elected?" after "Who is the mayor?" knows
+        who), and the parts' answers are joined with their citations renumbered."""
+        question = clean_question(question)
+        asked = parts(question)
+        if len(asked) == 1:
+            passages = self._retrieve(question, history, top_k, view)
+            return passages, self.answerer.answer(question, passages, view)
+        turns, answers, pooled = list(history), [], []
+        for part in asked:
+            passages = self._retrieve(part, turns, top_k, view)
+            answer = self.answerer.answer(part, passages, view)
+            answers.append(answer)
+            pooled += [p for p in passages if p not in pooled]
+            turns.append((part, answer.text))
+        return sorted(pooled, key=lambda p: -p.score)[:top_k], join_answers(question, asked, answers, view)
 
     def stream(
         self, question: str, history: History = (), mode: str = "llm", top_k: int = 8
@@ -211,8 +228,8 @@ class Assistant:
         if mode == "llm" and self.llm is None:
             raise ValueError("no LLM is configured: set QA_LLM_PROVIDER and QA_LLM_MODEL (see qa/llm.py)")
         view = self.index.view()
-        question, passages = self._retrieve(question, history, top_k, view)
-        extractive = self.answerer.answer(question, passages, view)
+        passages, extractive = self._extractive(question, history, top_k, view)
+        question = extractive.question  # cleaned
         if mode == "extractive" or extractive.abstained or self.llm is None:
             yield extractive
             return

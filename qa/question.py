@@ -62,6 +62,43 @@ class Question:
     names: tuple[str, ...]  # capitalised names in the question, folded
 
 
+_QUESTION_WORD = r"(?:what|how|why|when|where|who|whom|whose|which)\b"
+# Where a question asking two things splits: ", and what...", " but how...", "? And when..."
+_PART_BREAK = re.compile(
+    rf"(?:,\s*|\s+)(?:and|but)\s+(?={_QUESTION_WORD})|\?\s+(?:(?:and|but)\s+)?(?=[A-Za-z])",
+    re.IGNORECASE,
+)
+_OPENS_QUESTION = re.compile(
+    rf"^(?:{_QUESTION_WORD}|(?:is|are|was|were|do|does|did|will|would|can|could|has|have|had|should)\b)",
+    re.IGNORECASE,
+)
+MAX_PARTS = 3
+MIN_PART_WORDS = 3
+
+
+def parts(text: str) -> list[str]:
+    """The questions inside a question that asks several things, else the question alone.
+
+    "How did she vote, and what did she try to do before the vote?" ->
+    ["How did she vote?", "what did she try to do before the vote?"]. Every part must read as a
+    question of its own (it opens with a question word or an auxiliary verb, and has at least
+    MIN_PART_WORDS words); otherwise, as in "a balance between similar views and whom?", the
+    question is not split.
+    """
+    pieces, start = [], 0
+    for match in _PART_BREAK.finditer(text):
+        pieces.append(text[start : match.start()])
+        start = match.end()
+    pieces.append(text[start:])
+    pieces = [p.strip().rstrip("?").strip() for p in pieces]
+    pieces = [p for p in pieces if p]
+    if not 1 < len(pieces) <= MAX_PARTS or not all(
+        _OPENS_QUESTION.match(p) and len(p.split()) >= MIN_PART_WORDS for p in pieces
+    ):
+        return [text]
+    return [p + "?" for p in pieces]
+
+
 _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), first match wins
     ("number", re.compile(
         r"^(how (many|much|long|old|far|big|large|tall|often|frequent)|(what|which) (number|percentage|"

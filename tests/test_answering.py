@@ -3,7 +3,9 @@
 import pytest
 
 from qa import Assistant
+from qa.answering import ABSTAIN_FEATURES, abstention_features
 from qa.citations import is_faithful
+from qa.question import analyse
 
 ARTICLE = """Regional airline orders six electric planes
 
@@ -66,6 +68,48 @@ def test_abstention_shows_closest_passages_as_such(bot: Assistant):
     answer = bot.ask("What did Lufthansa order?")
     assert answer.closest and all(is_faithful(c, docs(bot)) for c in answer.closest)
     assert "do not answer" in answer.text
+
+
+def test_a_question_asking_two_things_gets_both_cited_in_order(bot: Assistant):
+    answer = bot.ask("How many aircraft did NordAir order, and when will the planes start flying?")
+    assert not answer.abstained
+    assert "six electric aircraft" in answer.text and "2029" in answer.text
+    assert answer.text.index("six electric aircraft") < answer.text.index("2029")
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    assert all(f"[{c.n}]" in answer.text and is_faithful(c, docs(bot)) for c in answer.citations)
+
+
+def test_the_second_part_of_a_question_knows_who_the_first_part_named(bot: Assistant):
+    answer = bot.ask("Who is the chief executive, and why did she say the airline chose electric planes?")
+    assert "Kari Holm" in answer.text and "fuel prices had doubled" in answer.text
+
+
+def test_a_part_the_article_does_not_answer_is_said_so_and_the_rest_answered(bot: Assistant):
+    answer = bot.ask("How many aircraft did NordAir order, and what is the boiling point of mercury?")
+    assert not answer.abstained and "six electric aircraft" in answer.text
+    assert "don't say anything that answers: what is the boiling point of mercury?" in answer.text
+
+
+def test_a_question_whose_parts_all_go_unanswered_abstains(bot: Assistant):
+    answer = bot.ask("What is the boiling point of mercury, and who painted the Mona Lisa?")
+    assert answer.abstained and answer.citations == []
+
+
+def evidence_signals(bot: Assistant, question: str) -> dict[str, float]:
+    view = bot.index.view()
+    passages = bot.retriever.run(question, view=view)
+    return dict(zip(ABSTAIN_FEATURES, abstention_features(analyse(question), passages, view)))
+
+
+def test_a_number_the_question_pins_but_the_evidence_lacks_counts_against_answering(bot: Assistant):
+    assert evidence_signals(bot, "How many aircraft did NordAir order in 2019?")["missing_numbers"] == 1.0
+    assert evidence_signals(bot, "Which routes will the planes fly from 2029?")["missing_numbers"] == 0.0
+    assert evidence_signals(bot, "How many aircraft did NordAir order?")["missing_numbers"] == 0.0
+
+
+def test_a_negated_question_whose_evidence_has_no_negation_counts_against_answering(bot: Assistant):
+    assert evidence_signals(bot, "Which unions did not welcome the plan?")["negation_unmatched"] == 1.0
+    assert evidence_signals(bot, "Which unions welcomed the plan?")["negation_unmatched"] == 0.0
 
 
 def test_to_dict_has_the_json_contract(bot: Assistant):

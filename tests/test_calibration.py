@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 
-from qa.answering import ABSTAIN_FEATURES
+from qa.answering import ABSTAIN_AGAINST, ABSTAIN_FEATURES
 from qa.calibration import CALIBRATION_FILE, LinearModel, load_calibration
 from qa.retrieval import FEATURES
 
@@ -18,8 +18,9 @@ def test_committed_models_name_the_features_the_code_computes():
 
 def test_abstainer_never_rewards_a_missing_name_or_penalises_similarity():
     weights = dict(zip(load_calibration().abstainer.names, load_calibration().abstainer.weights))
-    assert weights["missing_names"] <= 0 and weights["type_missing"] <= 0
-    assert all(w >= 0 for name, w in weights.items() if name not in ("missing_names", "type_missing"))
+    assert set(ABSTAIN_AGAINST) <= set(weights)
+    assert all(weights[name] <= 0 for name in ABSTAIN_AGAINST)
+    assert all(w >= 0 for name, w in weights.items() if name not in ABSTAIN_AGAINST)
 
 
 def test_linear_model_standardises_then_weighs():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.question import analyse, has_answer_type, names_in
+from qa.question import analyse, has_answer_type, names_in, parts
 
 
 @pytest.mark.parametrize(
@@ -61,3 +61,31 @@ def test_days_of_the_month_and_bare_years_are_not_quantities():
     q = analyse("How many soldiers will France send?")
     assert not has_answer_type("number", "On Feb. 29, the minister said troops could go.", q)
     assert has_answer_type("number", "France will send 2,000 soldiers.", q)
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("How did she vote, and what did she try to do before the vote?",
+         ["How did she vote?", "what did she try to do before the vote?"]),
+        ("Who is the mayor? When was she elected?", ["Who is the mayor?", "When was she elected?"]),
+        ("What did the council approve but why did the mayor object?",
+         ["What did the council approve?", "why did the mayor object?"]),
+    ],
+)
+def test_a_question_asking_several_things_splits_into_questions(question, expected):
+    assert parts(question) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which countries rejected troops?",
+        "The officer tries to achieve a balance between similar viewpoints and whom?",  # not a question of its own
+        "Who won the vote and why?",  # "why" alone is too short to ask on its own
+        "Who and what?",
+        "Why? How?",
+    ],
+)
+def test_other_questions_stay_whole(question):
+    assert parts(question) == [question]
