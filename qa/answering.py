@@ -30,8 +30,11 @@ from .question import Question, analyse
 from .retrieval import Passage
 
 _NEEDS_ANTECEDENT = re.compile(
-    r"^[\"“‘']?(he|she|they|it|this|that|these|those|his|her|their|its|there|the (minister|president|"
-    r"company|official|agency|group|council|mayor|study|report|move|plan|decision))\b",
+    r"^[\"“‘']?(he|she|they|it|this|that|these|those|his|her|their|its|the (minister|president|"
+    r"company|official|agency|group|council|mayor|study|report|move|plan|decision)|"
+    # "there" points back ("There, he said...") unless it opens "there is / are / may be...": then
+    # it only says that something exists, and the sentence needs nothing before it
+    r"there(?!\s+(is|are|was|were|has|have|had|will|would|may|might|can|could|must|should|seem|seems|seemed|appears?|remains?)\b))\b",
     re.IGNORECASE,
 )
 NOT_IN_ARTICLES = "The articles don't say"

@@ -53,6 +53,16 @@ def test_a_sentence_opening_with_a_pronoun_brings_the_one_that_names_her(bot: As
     assert "fuel prices had doubled" in quotes and "Kari Holm" in quotes
 
 
+def test_a_sentence_opening_with_there_is_needs_nothing_before_it(tmp_path_factory: pytest.TempPathFactory):
+    lakes = one_article_bot(tmp_path_factory, "lakes.txt", (
+        "Lakes of the city\n\nThe city has several oxbow lakes along its river, the largest of them near the old port.\n"
+        "There are many small lakes in the parks, and most of them are emptied before winter to clean them of plants.\n"
+    ))
+    answer = lakes.ask("Why are the small lakes in the parks emptied before winter?")
+    assert "emptied before winter" in answer.citations[0].quote
+    assert "oxbow" not in answer.text
+
+
 def test_off_topic_question_abstains_without_citations(bot: Assistant):
     answer = bot.ask("What is the boiling point of mercury?")
     assert answer.abstained and answer.citations == []
