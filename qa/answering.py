@@ -27,7 +27,7 @@ from .citations import Citation, make_citations
 from .index import IndexView
 from .keyword import fold
 from .question import Question, analyse
-from .retrieval import Passage
+from .retrieval import Passage, neighbourhood
 
 _NEEDS_ANTECEDENT = re.compile(
     r"^[\"“‘']?(he|she|they|it|this|that|these|those|his|her|their|its|the (minister|president|"
@@ -84,7 +84,7 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
     best = passages[0]
     second = passages[1].score if len(passages) > 1 else best.score - 5.0
     missing = missing_names(q, view, [p.doc_id for p in passages[:3]])
-    around = neighbourhood(best, view)
+    around = " ".join(neighbourhood(view, best.doc_id, best.sentence.index))  # e.g. the year asked about
     numbers = {n.replace(",", "") for n in _NUMBER.findall(q.text)}
     found = {n.replace(",", "") for n in _NUMBER.findall(around)}
     return [
@@ -100,16 +100,6 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
         1.0 if _NEGATION.search(q.text) and not _NEGATION.search(around) else 0.0,
         best.feature("type_missing") if q.answer_type in ("number", "date") else 0.0,
     ]
-
-
-def neighbourhood(p: Passage, view: IndexView) -> str:
-    """The passage's document title and its sentences from two before to one after (page
-    furniture left out): where the answer's context is, e.g. the year a question names."""
-    entry = view.entries[p.doc_id]
-    flags = view.furniture[p.doc_id]
-    i = p.sentence.index
-    near = [entry.doc.text[s.start : s.end] for s in entry.sentences[max(0, i - 2) : i + 2] if not flags[s.index]]
-    return " ".join([entry.doc.title] + near)
 
 
 def missing_names(q: Question, view: IndexView, doc_ids: list[str]) -> list[str]:

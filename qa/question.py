@@ -63,15 +63,13 @@ class Question:
 
 
 _QUESTION_WORD = r"(?:what|how|why|when|where|who|whom|whose|which)\b"
+_AUXILIARY = r"(?:is|are|was|were|do|does|did|will|would|can|could|has|have|had|should)\b"  # yes/no openers
 # Where a question asking two things splits: ", and what...", " but how...", "? And when..."
 _PART_BREAK = re.compile(
     rf"(?:,\s*|\s+)(?:and|but)\s+(?={_QUESTION_WORD})|\?\s+(?:(?:and|but)\s+)?(?=[A-Za-z])",
     re.IGNORECASE,
 )
-_OPENS_QUESTION = re.compile(
-    rf"^(?:{_QUESTION_WORD}|(?:is|are|was|were|do|does|did|will|would|can|could|has|have|had|should)\b)",
-    re.IGNORECASE,
-)
+_OPENS_QUESTION = re.compile(rf"^(?:{_QUESTION_WORD}|{_AUXILIARY})", re.IGNORECASE)
 MAX_PARTS = 3
 MIN_PART_WORDS = 3
 
@@ -140,9 +138,7 @@ def analyse(text: str) -> Question:
         terms=tuple(tokenize(text)),
         answer_type=_answer_type(lowered),
         is_list=bool(_LIST_CUES.search(lowered)),
-        is_yesno=bool(
-            re.match(r"^(is|are|was|were|do|does|did|will|would|can|could|has|have|had|should)\b", lowered)
-        ),
+        is_yesno=bool(re.match(_AUXILIARY, lowered)),
         refers_back=refers_back or len(tokens) <= 3,
         names=tuple(dict.fromkeys(names_in(text))),
     )

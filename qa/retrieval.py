@@ -72,6 +72,16 @@ class Passage:
         return self.features[FEATURES.index(name)]
 
 
+def neighbourhood(view: IndexView, doc_id: str, i: int) -> list[str]:
+    """The document's title and its sentences from two before sentence `i` to one after (page
+    furniture left out): the context a sentence's terms and names are looked up in."""
+    entry = view.entries[doc_id]
+    flags = view.furniture[doc_id]
+    return [entry.doc.title] + [
+        entry.doc.text[s.start : s.end] for s in entry.sentences[max(0, i - 2) : i + 2] if not flags[s.index]
+    ]
+
+
 def idf_weights(terms: list[str], keyword: KeywordIndex) -> list[tuple[str, float]]:
     """Each term with its IDF in `keyword` (computed once per question, used per candidate)."""
     return [(t, keyword.idf(t)) for t in terms]
@@ -135,11 +145,9 @@ class _SentenceFacts:
     @classmethod
     def of(cls, view: IndexView, doc_id: str, i: int) -> "_SentenceFacts":
         entry = view.entries[doc_id]
-        sentence, flags = entry.sentences[i], view.furniture[doc_id]
+        sentence = entry.sentences[i]
         text = entry.doc.text[sentence.start : sentence.end]
-        near = [entry.doc.title] + [
-            entry.doc.text[s.start : s.end] for s in entry.sentences[max(0, i - 2) : i + 2] if not flags[s.index]
-        ]
+        near = neighbourhood(view, doc_id, i)
         terms = token_tuple(text)
         return cls(
             text=text,
