@@ -120,3 +120,14 @@ def test_documents_without_stored_vectors_are_scored_from_chroma(bot: Assistant,
     monkeypatch.setattr(bot.index, "_vectors", type(bot.index._vectors)(10))  # nothing cached
     got = [(p.doc_id, p.sentence.index, round(p.score, 4)) for p in bot.retriever.run(question)]
     assert got == expected
+
+
+def test_cached_sentence_facts_stay_within_their_bound_and_change_no_score(bot: Assistant, monkeypatch):
+    question = "Who said the old terminal floods?"
+    expected = [(p.doc_id, p.sentence.index, p.features) for p in bot.retriever.run(question, top_k=50)]
+    monkeypatch.setattr(bot.retriever, "FACTS_CACHE", 3)
+    bot.retriever._facts_cache.clear()
+    for q in (question, "How much will the new ferry building cost?", question):
+        got = bot.retriever.run(q, top_k=50)
+        assert len(bot.retriever._facts_cache) <= 3
+    assert [(p.doc_id, p.sentence.index, p.features) for p in got] == expected
