@@ -44,10 +44,6 @@ class IndexView:
     sentences: KeywordIndex
     chunks: KeywordIndex
 
-    def is_current(self, doc_id: str, sha256: str) -> bool:
-        entry = self.entries.get(doc_id)
-        return entry is not None and entry.doc.sha256 == sha256
-
 
 def _keyword_indexes(entries: list[Entry]) -> tuple[KeywordIndex, KeywordIndex]:
     from .ingest import CHUNK_OVERLAP, CHUNK_SIZE
@@ -140,7 +136,7 @@ class Index:
         for doc_id in set(wanted) - set(loaded):
             entry = view.entries[doc_id]
             ids = [sentence_id(doc_id, s.index) for s in entry.sentences]
-            stored = self.store.vectors("sentences", ids, where={"sha256": entry.doc.sha256})
+            stored = self.store.vectors(ids, where={"sha256": entry.doc.sha256})
             if len(stored) == len(ids):
                 loaded[doc_id] = np.asarray([stored[i] for i in ids], dtype=np.float32)
         for doc_id, vectors in loaded.items():

@@ -166,7 +166,7 @@ def _write_batch(index: "Index", batch: list[Entry], replaced: list[str]) -> Non
             s_metas.append(
                 {"doc_id": doc.doc_id, "sha256": doc.sha256, "index": s.index, "start": s.start, "end": s.end}
             )
-    index.store.upsert("sentences", s_ids, sentence_vectors, s_metas)
+    index.store.upsert(s_ids, sentence_vectors, s_metas)
     index.catalog.mark_ready(batch, per_document)
 
 

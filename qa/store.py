@@ -14,7 +14,7 @@ HNSW files, and loading them while another process rewrites them crashed the rea
 inside chromadb, in a stress test). While a writer is busy the read fails with StoreBusyError.
 
     >>> store = VectorStore.open(Path("index/chroma"), model="m", dim=384, prefix="qa")
-    >>> store.query("sentences", vector, k=5)
+    >>> store.query(vector, k=5)
     [Hit(id='doc.txt::s3', score=0.71, meta={...}), ...]
 """
 
@@ -32,9 +32,9 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-KINDS = ("sentences",)
-# Collections that older versions wrote and nothing reads any more: `drop_unused` deletes them.
-UNUSED_KINDS = ("chunks",)
+COLLECTION = "sentences"  # the collection is named <prefix>_sentences
+# Collections that older versions wrote beside it and nothing reads any more: `drop_unused` deletes them.
+UNUSED_COLLECTIONS = ("chunks",)
 _WRITE_BATCH = 1000
 WRITER_QUIET_S = 3.0  # no file in the Chroma folder newer than this: no other process is writing
 T = TypeVar("T")
@@ -104,23 +104,20 @@ def _seconds_since_write(folder: Path) -> float:
     return float("inf") if newest is None else time.time() - newest
 
 
-def _collections(client: Any, *, model: str, dim: int, prefix: str) -> dict[str, Any]:
-    collections = {}
-    for kind in KINDS:
-        collection = client.get_or_create_collection(
-            f"{prefix}_{kind}",
-            embedding_function=None,
-            configuration={"hnsw": {"space": "cosine"}},
-            metadata={"model": model, "dim": dim},
+def _collection(client: Any, *, model: str, dim: int, prefix: str) -> Any:
+    collection = client.get_or_create_collection(
+        f"{prefix}_{COLLECTION}",
+        embedding_function=None,
+        configuration={"hnsw": {"space": "cosine"}},
+        metadata={"model": model, "dim": dim},
+    )
+    meta = collection.metadata or {}
+    if meta.get("model") != model or int(meta.get("dim", -1)) != dim:
+        raise IndexMismatchError(
+            f"the index was built with {meta.get('model')} ({meta.get('dim')} dims), "
+            f"not {model} ({dim} dims); use a new --index folder"
         )
-        meta = collection.metadata or {}
-        if meta.get("model") != model or int(meta.get("dim", -1)) != dim:
-            raise IndexMismatchError(
-                f"the index was built with {meta.get('model')} ({meta.get('dim')} dims), "
-                f"not {model} ({dim} dims); use a new --index folder"
-            )
-        collections[kind] = collection
-    return collections
+    return collection
 
 
 class VectorStore:
@@ -129,14 +126,14 @@ class VectorStore:
     def __init__(
         self,
         client: Any,
-        collections: dict[str, Any],
+        collection: Any,
         *,
         path: Path | None = None,
         url: str | None = None,
         spec: tuple[str, int, str] | None = None,
     ) -> None:
         self._client = client
-        self._collections = collections
+        self._collection = collection
         self._path, self._url, self._spec = path, url, spec
         self._reopen_lock = threading.Lock()
 
@@ -144,16 +141,17 @@ class VectorStore:
     def open(
         cls, path: Path | None, *, model: str, dim: int, prefix: str, url: str | None = None
     ) -> "VectorStore":
-        """Open (creating if needed) the collection `<prefix>_sentences`, embedded in `path` or on the server at `url`. Raises IndexMismatchError when they were
-        built with another model or dimension, ConnectionError when the server cannot be reached."""
+        """Open (creating if needed) the collection `<prefix>_sentences`, embedded in `path` or on
+        the server at `url`. Raises IndexMismatchError when it was built with another model or
+        dimension, ConnectionError when the server cannot be reached."""
         if not path and not url:
             raise ValueError("a Chroma folder or a Chroma server URL is needed")
         client = _client(path, url)
-        collections = _collections(client, model=model, dim=dim, prefix=prefix)
-        return cls(client, collections, path=path, url=url, spec=(model, dim, prefix))
+        collection = _collection(client, model=model, dim=dim, prefix=prefix)
+        return cls(client, collection, path=path, url=url, spec=(model, dim, prefix))
 
     def reopen(self) -> None:
-        """Reopen the client and its collections. For the embedded store this also drops the
+        """Reopen the client and its collection. For the embedded store this also drops the
         process's cached Chroma system for the folder, so items written by other processes since
         the store was opened become visible (to `query` as well as to `vectors`)."""
         if self._spec is None:
@@ -162,19 +160,19 @@ class VectorStore:
         if self._url is None:
             _forget_system(self._client)
         client = _client(self._path, self._url)
-        self._collections = _collections(client, model=model, dim=dim, prefix=prefix)
+        self._collection = _collection(client, model=model, dim=dim, prefix=prefix)
         self._client = client
 
-    def _call(self, kind: str, action: Callable[[Any], T]) -> T:
+    def _call(self, action: Callable[[Any], T]) -> T:
         """`action(collection)`; on a stale embedded read, reopen once and retry."""
-        collection = self._collections[kind]
+        collection = self._collection
         try:
             return action(collection)
         except Exception as error:
             if self._url is not None or self._spec is None or not _is_stale_read(error):
                 raise
             with self._reopen_lock:
-                if self._collections[kind] is collection:  # another thread may have reopened
+                if self._collection is collection:  # another thread may have reopened
                     assert self._path is not None
                     if _seconds_since_write(self._path) < WRITER_QUIET_S:
                         raise StoreBusyError(
@@ -183,15 +181,13 @@ class VectorStore:
                         ) from error
                     log.info("Chroma read failed (%s); reopening the embedded store", error)
                     self.reopen()
-            return action(self._collections[kind])
+            return action(self._collection)
 
-    def count(self, kind: str) -> int:
-        return int(self._collections[kind].count())
+    def count(self) -> int:
+        return int(self._collection.count())
 
-    def upsert(
-        self, kind: str, ids: list[str], vectors: np.ndarray, metas: list[dict[str, Any]]
-    ) -> None:
-        collection = self._collections[kind]
+    def upsert(self, ids: list[str], vectors: np.ndarray, metas: list[dict[str, Any]]) -> None:
+        collection = self._collection
         for i in range(0, len(ids), _WRITE_BATCH):
             collection.upsert(
                 ids=ids[i : i + _WRITE_BATCH],
@@ -202,10 +198,9 @@ class VectorStore:
     def delete_documents(self, doc_ids: list[str]) -> None:
         if not doc_ids:
             return
-        for collection in self._collections.values():
-            collection.delete(where={"doc_id": {"$in": list(doc_ids)}})
+        self._collection.delete(where={"doc_id": {"$in": list(doc_ids)}})
 
-    def query(self, kind: str, vector: np.ndarray, k: int, metadata: bool = True) -> list[Hit]:
+    def query(self, vector: np.ndarray, k: int, metadata: bool = True) -> list[Hit]:
         """The `k` nearest items by cosine, best first (fewer when the collection holds fewer).
 
         `metadata=False` leaves each hit's `meta` empty: Chroma then reads no metadata rows, about
@@ -216,33 +211,33 @@ class VectorStore:
         # matters on the query path (and over HTTP to a server).
         query = vector.reshape(1, -1).astype(np.float32)
         include = ["metadatas", "distances"] if metadata else ["distances"]
-        result = self._call(kind, lambda c: c.query(query_embeddings=query, n_results=k, include=include))
+        result = self._call(lambda c: c.query(query_embeddings=query, n_results=k, include=include))
         metas = result["metadatas"][0] if metadata else [None] * len(result["ids"][0])
         return [
             Hit(id_, 1.0 - float(dist), dict(meta or {}))
             for id_, dist, meta in zip(result["ids"][0], result["distances"][0], metas)
         ]
 
-    def vectors(self, kind: str, ids: list[str], where: dict[str, Any] | None = None) -> dict[str, np.ndarray]:
+    def vectors(self, ids: list[str], where: dict[str, Any] | None = None) -> dict[str, np.ndarray]:
         """Stored vectors by id (ids that are missing, or whose metadata fails `where`, e.g.
         `{"sha256": ...}`, are left out)."""
         if not ids:
             return {}
         wanted = list(ids)
-        got = self._call(kind, lambda c: c.get(ids=wanted, where=where, include=["embeddings"]))
+        got = self._call(lambda c: c.get(ids=wanted, where=where, include=["embeddings"]))
         return {
             id_: np.asarray(vec, dtype=np.float32)
             for id_, vec in zip(got["ids"], got["embeddings"])
         }
 
     def drop_unused(self) -> list[str]:
-        """Delete the collections of `UNUSED_KINDS` that an older version wrote for this prefix
+        """Delete the collections of `UNUSED_COLLECTIONS` that an older version wrote for this prefix
         (call it from the one writer: the sync does, under the ingest lock). Returns their names."""
         if self._spec is None:  # made from collections directly: nothing known to drop
             return []
         prefix = self._spec[2]
         present = {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
-        dropped = [f"{prefix}_{kind}" for kind in UNUSED_KINDS if f"{prefix}_{kind}" in present]
+        dropped = [f"{prefix}_{name}" for name in UNUSED_COLLECTIONS if f"{prefix}_{name}" in present]
         for name in dropped:
             self._client.delete_collection(name)
         return dropped

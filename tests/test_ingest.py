@@ -25,9 +25,9 @@ ARTICLES = {
 }
 
 
-def stored(index: Index, kind: str) -> dict[str, dict[str, Any]]:
-    """Every id in a Chroma collection with its metadata (reads the store's collection directly)."""
-    got = index.store._collections[kind].get(include=["metadatas"])  # no public "list all" in VectorStore
+def stored(index: Index) -> dict[str, dict[str, Any]]:
+    """Every id in the Chroma collection with its metadata (reads the store's collection directly)."""
+    got = index.store._collection.get(include=["metadatas"])  # no public "list all" in VectorStore
     return dict(zip(got["ids"], got["metadatas"]))
 
 
@@ -35,13 +35,13 @@ def assert_consistent(index: Index) -> None:
     """Chroma holds exactly the vectors of the ready documents: all of them, once, current."""
     entries = {e.doc.doc_id: e for e in index.catalog.entries()}
     expected_s = {f"{d}::s{s.index}": e.doc.sha256 for d, e in entries.items() for s in e.sentences}
-    got = stored(index, "sentences")
+    got = stored(index)
     assert {i: m["sha256"] for i, m in got.items()} == expected_s
-    assert index.store.count("sentences") == len(expected_s)
+    assert index.store.count() == len(expected_s)
     # the catalog's copy of the sentence vectors is Chroma's, row for row; flags are stored too
     copies = index.catalog.sentence_vectors({d: e.doc.sha256 for d, e in entries.items()})
     assert set(copies) == set(entries)
-    in_chroma = index.store.vectors("sentences", list(expected_s))
+    in_chroma = index.store.vectors(list(expected_s))
     for doc_id, entry in entries.items():
         rows = np.asarray([in_chroma[sentence_id(doc_id, s.index)] for s in entry.sentences])
         np.testing.assert_allclose(copies[doc_id], rows, atol=1e-6)
@@ -139,13 +139,13 @@ def test_changed_file_replaces_its_vectors_and_only_its_own(
 ) -> None:
     write(corpus, ARTICLES)
     sync_corpus(index, corpus)
-    before = stored(index, "sentences")
+    before = stored(index)
     encode_calls.clear()
     (corpus / "budget.md").write_text("# Budget\n\nThe council rejected the budget.", encoding="utf-8")
     report = sync_corpus(index, corpus)
     assert report.updated == ["budget.md"] and sorted(report.unchanged) == ["rivers.txt", "sub/space.txt"]
     assert encode_calls == [2]  # the two sentences of the new version, nothing else
-    after = stored(index, "sentences")
+    after = stored(index)
     assert sorted(i for i in after if i.startswith("budget.md")) == ["budget.md::s0", "budget.md::s1"]
     assert {i: m for i, m in after.items() if not i.startswith("budget.md")} == {
         i: m for i, m in before.items() if not i.startswith("budget.md")
@@ -162,7 +162,7 @@ def test_removed_file_leaves_catalog_vectors_and_keyword_index(corpus: Path, ind
     report = sync_corpus(index, corpus)
     assert report.removed == ["rivers.txt"]
     assert "rivers.txt" not in index.catalog.states()
-    assert not any(m["doc_id"] == "rivers.txt" for m in stored(index, "sentences").values())
+    assert not any(m["doc_id"] == "rivers.txt" for m in stored(index).values())
     assert not any(i.startswith("rivers.txt") for i, _ in index.view().sentences.search(["flood"], 10))
     assert_consistent(index)
 
@@ -241,10 +241,9 @@ def test_a_write_that_fails_midway_is_cleaned_and_redone_by_the_next_sync(
     write(corpus, {"new.txt": "A brand new article."})
     real_upsert = index.store.upsert
 
-    def upsert_sentences_then_fail(kind: str, *args: Any) -> None:
-        real_upsert(kind, *args)
-        if kind == "sentences":
-            raise RuntimeError("simulated crash between sentence and chunk writes")
+    def upsert_sentences_then_fail(*args: Any) -> None:
+        real_upsert(*args)
+        raise RuntimeError("simulated crash after the vectors were written")
 
     monkeypatch.setattr(index.store, "upsert", upsert_sentences_then_fail)
     with pytest.raises(RuntimeError, match="simulated crash"):

@@ -78,28 +78,27 @@ def index_report(index_dir: str) -> dict[str, Any]:
     if set(view.entries) != set(entries):
         problems.append("the reader's view holds documents that are not ready")
     unfinished_vectors = 0
-    for kind in ("sentences",):
-        got = index.store._collections[kind].get(include=["metadatas"])  # every id, no public listing
-        if index.store.count(kind) != len(got["ids"]) or len(set(got["ids"])) != len(got["ids"]):
-            problems.append(f"{kind}: count {index.store.count(kind)} != {len(got['ids'])} listed ids")
-        by_doc: dict[str, dict[str, str]] = {}
-        for id_, meta in zip(got["ids"], got["metadatas"]):
-            by_doc.setdefault(meta["doc_id"], {})[id_] = meta["sha256"]
-        for doc_id, ids in by_doc.items():
-            if doc_id not in states:
-                problems.append(f"{kind}: orphan vectors of {doc_id!r} (no catalog row)")
-            elif doc_id not in entries:
-                unfinished_vectors += len(ids)
-        for doc_id, entry in entries.items():
-            expected = {f"{doc_id}::s{s.index}" for s in entry.sentences}
-            have = by_doc.get(doc_id, {})
-            if set(have) != expected:
-                problems.append(f"{kind}: {doc_id!r} has {len(have)} vectors, expected {len(expected)}")
-            if any(sha != entry.doc.sha256 for sha in have.values()):
-                problems.append(f"{kind}: {doc_id!r} has vectors of another version")
+    got = index.store._collection.get(include=["metadatas"])  # every id, no public listing
+    if index.store.count() != len(got["ids"]) or len(set(got["ids"])) != len(got["ids"]):
+        problems.append(f"vectors: count {index.store.count()} != {len(got['ids'])} listed ids")
+    by_doc: dict[str, dict[str, str]] = {}
+    for id_, meta in zip(got["ids"], got["metadatas"]):
+        by_doc.setdefault(meta["doc_id"], {})[id_] = meta["sha256"]
+    for doc_id, ids in by_doc.items():
+        if doc_id not in states:
+            problems.append(f"vectors: orphan vectors of {doc_id!r} (no catalog row)")
+        elif doc_id not in entries:
+            unfinished_vectors += len(ids)
+    for doc_id, entry in entries.items():
+        expected = {f"{doc_id}::s{s.index}" for s in entry.sentences}
+        have = by_doc.get(doc_id, {})
+        if set(have) != expected:
+            problems.append(f"vectors: {doc_id!r} has {len(have)} vectors, expected {len(expected)}")
+        if any(sha != entry.doc.sha256 for sha in have.values()):
+            problems.append(f"vectors: {doc_id!r} has vectors of another version")
     probe = np.random.default_rng(0).normal(size=384).astype(np.float32)
-    hits = index.store.query("sentences", probe / np.linalg.norm(probe), 20)  # the HNSW index loads
-    visible = [h for h in hits if view.is_current(str(h.meta["doc_id"]), str(h.meta["sha256"]))]
+    hits = index.store.query(probe / np.linalg.norm(probe), 20)  # the HNSW index loads
+    visible = [h for h in hits if h.meta["doc_id"] in entries and entries[h.meta["doc_id"]].doc.sha256 == h.meta["sha256"]]
     if entries and len(hits) and not visible and not unfinished_vectors:
         problems.append("nearest-neighbour search returns no ready document")
     for entry in entries.values():
@@ -111,7 +110,7 @@ def index_report(index_dir: str) -> dict[str, Any]:
         "unfinished": sorted(d for d, (state, *_r) in states.items() if state != "ready"),
         "unfinished_vectors": unfinished_vectors,
         "sentences": sum(len(e.sentences) for e in entries.values()),
-        "vectors": index.store.count("sentences"),
+        "vectors": index.store.count(),
         "problems": problems,
     }
 

@@ -102,13 +102,13 @@ def test_cosines_read_from_the_catalog_equal_those_from_chroma(bot: Assistant):
     store = bot.index.store
     view = bot.index.view()
     for p in passages:
-        own = store.vectors("sentences", [sentence_id(p.doc_id, p.sentence.index)])
+        own = store.vectors([sentence_id(p.doc_id, p.sentence.index)])
         assert p.feature("dense") == pytest.approx(float(next(iter(own.values())) @ vector), abs=1e-5)
         n = len(view.entries[p.doc_id].sentences)
         chunk_cosines = []
         for c in _chunks_of(p.sentence.index, n):
             members = [sentence_id(p.doc_id, i) for i in range(n)][chunk_window(c, CHUNK_SIZE, CHUNK_OVERLAP)]
-            mean = np.mean(list(store.vectors("sentences", members).values()), axis=0)
+            mean = np.mean(list(store.vectors(members).values()), axis=0)
             chunk_cosines.append(float(mean @ vector) / float(np.linalg.norm(mean)))
         assert p.feature("chunk_dense") == pytest.approx(max(chunk_cosines), abs=1e-5)
 

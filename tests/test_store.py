@@ -55,7 +55,6 @@ def meta(doc_id: str, i: int) -> dict[str, object]:
 def fill(store: VectorStore) -> None:
     """a.txt: two sentences near x and y; b.txt: one near z."""
     store.upsert(
-        "sentences",
         ["a.txt::s0", "a.txt::s1", "b.txt::s0"],
         np.stack([unit(1, 0.1, 0), unit(0, 1, 0.1), unit(0.1, 0, 1)]),
         [meta("a.txt", 0), meta("a.txt", 1), meta("b.txt", 0)],
@@ -65,7 +64,7 @@ def fill(store: VectorStore) -> None:
 def test_query_returns_nearest_first_with_cosine_scores(store_target: Target, prefix: str) -> None:
     store = store_target.open(prefix)
     fill(store)
-    hits = store.query("sentences", unit(0, 1, 0), k=2)
+    hits = store.query(unit(0, 1, 0), k=2)
     assert [h.id for h in hits] == ["a.txt::s1", "a.txt::s0"]
     assert hits[0].score == pytest.approx(float(unit(0, 1, 0.1) @ unit(0, 1, 0)), abs=1e-5)
     assert hits[0].meta == meta("a.txt", 1)
@@ -74,8 +73,8 @@ def test_query_returns_nearest_first_with_cosine_scores(store_target: Target, pr
 def test_query_without_metadata_finds_the_same_hits_with_empty_meta(store_target: Target, prefix: str) -> None:
     store = store_target.open(prefix)
     fill(store)
-    with_meta = store.query("sentences", unit(0, 1, 0), k=3)
-    bare = store.query("sentences", unit(0, 1, 0), k=3, metadata=False)
+    with_meta = store.query(unit(0, 1, 0), k=3)
+    bare = store.query(unit(0, 1, 0), k=3, metadata=False)
     assert [(h.id, round(h.score, 6)) for h in bare] == [(h.id, round(h.score, 6)) for h in with_meta]
     assert all(h.meta == {} for h in bare) and all(h.meta for h in with_meta)
 
@@ -83,29 +82,29 @@ def test_query_without_metadata_finds_the_same_hits_with_empty_meta(store_target
 def test_query_asking_for_more_than_stored_returns_everything(store_target: Target, prefix: str) -> None:
     store = store_target.open(prefix)
     fill(store)
-    assert {h.id for h in store.query("sentences", unit(1, 0, 0), k=50)} == {"a.txt::s0", "a.txt::s1", "b.txt::s0"}
+    assert {h.id for h in store.query(unit(1, 0, 0), k=50)} == {"a.txt::s0", "a.txt::s1", "b.txt::s0"}
 
 
 def test_query_on_an_empty_store_returns_nothing(store_target: Target, prefix: str) -> None:
     store = store_target.open(prefix)
-    assert store.query("sentences", unit(1, 0, 0), k=5) == []
-    assert store.count("sentences") == 0
+    assert store.query(unit(1, 0, 0), k=5) == []
+    assert store.count() == 0
 
 
 def test_delete_documents_removes_only_their_items(store_target: Target, prefix: str) -> None:
     store = store_target.open(prefix)
     fill(store)
     store.delete_documents(["a.txt"])
-    assert store.count("sentences") == 1
-    assert [h.id for h in store.query("sentences", unit(1, 0, 0), k=5)] == ["b.txt::s0"]
+    assert store.count() == 1
+    assert [h.id for h in store.query(unit(1, 0, 0), k=5)] == ["b.txt::s0"]
 
 
 def test_upsert_replaces_items_with_the_same_id(store_target: Target, prefix: str) -> None:
     store = store_target.open(prefix)
     fill(store)
-    store.upsert("sentences", ["b.txt::s0"], unit(1, 0, 0).reshape(1, 3), [meta("b.txt", 7)])
-    assert store.count("sentences") == 3
-    assert store.query("sentences", unit(1, 0, 0), k=1)[0].meta["index"] == 7
+    store.upsert(["b.txt::s0"], unit(1, 0, 0).reshape(1, 3), [meta("b.txt", 7)])
+    assert store.count() == 3
+    assert store.query(unit(1, 0, 0), k=1)[0].meta["index"] == 7
 
 
 def test_upsert_larger_than_one_write_batch_stores_everything(store_target: Target, prefix: str) -> None:
@@ -114,26 +113,26 @@ def test_upsert_larger_than_one_write_batch_stores_everything(store_target: Targ
     vectors = rng.normal(size=(2345, 3)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     ids = [f"d.txt::s{i}" for i in range(len(vectors))]
-    store.upsert("sentences", ids, vectors, [meta("d.txt", i) for i in range(len(vectors))])
-    assert store.count("sentences") == len(vectors)
-    assert store.query("sentences", vectors[1234], k=1)[0].id == "d.txt::s1234"
+    store.upsert(ids, vectors, [meta("d.txt", i) for i in range(len(vectors))])
+    assert store.count() == len(vectors)
+    assert store.query(vectors[1234], k=1)[0].id == "d.txt::s1234"
 
 
 def test_vectors_returns_stored_vectors_and_leaves_out_missing_ids(store_target: Target, prefix: str) -> None:
     store = store_target.open(prefix)
     fill(store)
-    got = store.vectors("sentences", ["a.txt::s1", "nope::s0"])
+    got = store.vectors(["a.txt::s1", "nope::s0"])
     assert list(got) == ["a.txt::s1"]
     np.testing.assert_allclose(got["a.txt::s1"], unit(0, 1, 0.1), atol=1e-6)
-    assert store.vectors("sentences", []) == {}
+    assert store.vectors([]) == {}
 
 
 def test_vectors_can_be_limited_to_one_version_of_a_document(store_target: Target, prefix: str) -> None:
     store = store_target.open(prefix)
     fill(store)
     ids = ["a.txt::s0", "a.txt::s1"]
-    assert sorted(store.vectors("sentences", ids, where={"sha256": "h-a.txt"})) == ids
-    assert store.vectors("sentences", ids, where={"sha256": "another version"}) == {}
+    assert sorted(store.vectors(ids, where={"sha256": "h-a.txt"})) == ids
+    assert store.vectors(ids, where={"sha256": "another version"}) == {}
 
 
 def test_drop_unused_deletes_the_chunk_collection_of_older_versions(store_target: Target, prefix: str) -> None:
@@ -144,20 +143,20 @@ def test_drop_unused_deletes_the_chunk_collection_of_older_versions(store_target
     assert store.drop_unused() == []
     names = {c.name for c in store._client.list_collections()}
     assert f"{prefix}_chunks" not in names and f"{prefix}_sentences" in names
-    assert store.count("sentences") == 3
+    assert store.count() == 3
 
 
 def test_reopening_finds_what_was_written(store_target: Target, prefix: str) -> None:
     fill(store_target.open(prefix))
     again = store_target.open(prefix)
-    assert again.count("sentences") == 3
+    assert again.count() == 3
 
 
 def test_prefixes_keep_indexes_apart(store_target: Target, prefix: str) -> None:
     fill(store_target.open(prefix))
     other = store_target.open(prefix + "x")
-    assert other.count("sentences") == 0
-    assert other.query("sentences", unit(1, 0, 0), k=3) == []
+    assert other.count() == 0
+    assert other.query(unit(1, 0, 0), k=3) == []
 
 
 def test_opening_with_another_model_is_refused(store_target: Target, prefix: str) -> None:
@@ -177,7 +176,7 @@ def test_a_url_without_scheme_reaches_the_server(chroma_url: str, prefix: str) -
     bare = chroma_url.removeprefix("http://")
     store = VectorStore.open(None, model="test-model", dim=3, prefix=prefix, url=bare)
     fill(store)
-    assert VectorStore.open(None, model="test-model", dim=3, prefix=prefix, url=chroma_url).count("sentences") == 3
+    assert VectorStore.open(None, model="test-model", dim=3, prefix=prefix, url=chroma_url).count() == 3
 
 
 def test_a_server_that_is_not_running_is_a_one_line_error(prefix: str) -> None:
@@ -197,7 +196,7 @@ from qa.store import VectorStore
 
 path, prefix = Path(sys.argv[1]), sys.argv[2]
 store = VectorStore.open(path, model="test-model", dim=3, prefix=prefix)
-store.upsert("sentences", ["c.txt::s0", "c.txt::s1"], np.array([[0, 0.6, 0.8], [0.6, 0.8, 0]], dtype=np.float32),
+store.upsert(["c.txt::s0", "c.txt::s1"], np.array([[0, 0.6, 0.8], [0.6, 0.8, 0]], dtype=np.float32),
              [{"doc_id": "c.txt", "index": 0}, {"doc_id": "c.txt", "index": 1}])
 """
 
@@ -218,13 +217,13 @@ def test_items_another_process_wrote_after_opening_are_read_after_a_reopen(
     monkeypatch.setattr(store_module, "WRITER_QUIET_S", 0.0)
     store = Target(tmp_path / "chroma", None).open(prefix)
     fill(store)
-    assert list(store.vectors("sentences", ["a.txt::s0"])) == ["a.txt::s0"]  # segments loaded
+    assert list(store.vectors(["a.txt::s0"])) == ["a.txt::s0"]  # segments loaded
     write_from_another_process(tmp_path / "chroma", prefix)
-    got = store.vectors("sentences", ["c.txt::s0", "a.txt::s1"])
+    got = store.vectors(["c.txt::s0", "a.txt::s1"])
     assert sorted(got) == ["a.txt::s1", "c.txt::s0"]
     np.testing.assert_allclose(got["c.txt::s0"], [0, 0.6, 0.8], atol=1e-6)
-    assert store.query("sentences", unit(0, 0.6, 0.8), k=1)[0].id == "c.txt::s0"
-    assert store.count("sentences") == 5
+    assert store.query(unit(0, 0.6, 0.8), k=1)[0].id == "c.txt::s0"
+    assert store.count() == 5
 
 
 def test_a_stale_read_while_another_process_writes_is_a_busy_error_not_a_reopen(
@@ -236,8 +235,8 @@ def test_a_stale_read_while_another_process_writes_is_a_busy_error_not_a_reopen(
     monkeypatch.setattr(store_module, "WRITER_QUIET_S", 3600.0)
     store = Target(tmp_path / "chroma", None).open(prefix)
     fill(store)
-    store.vectors("sentences", ["a.txt::s0"])
+    store.vectors(["a.txt::s0"])
     write_from_another_process(tmp_path / "chroma", prefix)
     with pytest.raises(StoreBusyError, match="another process is writing this index"):
-        store.vectors("sentences", ["c.txt::s0"])
-    assert list(store.vectors("sentences", ["a.txt::s0"])) == ["a.txt::s0"]  # old items still read
+        store.vectors(["c.txt::s0"])
+    assert list(store.vectors(["a.txt::s0"])) == ["a.txt::s0"]  # old items still read
