@@ -76,6 +76,7 @@ ABSTAIN_FEATURES = (
 # Signals that may only lower the abstainer's confidence (its fit keeps their weights <= 0; every
 # other weight is >= 0): more similarity never argues for abstaining, a gap never against it.
 ABSTAIN_AGAINST = ("type_missing", "missing_names", "missing_numbers", "negation_unmatched", "quantity_missing")
+_MISSING_NAMES = ABSTAIN_FEATURES.index("missing_names")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|without|cannot)\b|n['’]t\b", re.IGNORECASE)
 
@@ -142,7 +143,7 @@ class ExtractiveAnswerer:
         best = passages[0]
         features = abstention_features(q, passages, view)
         confidence = float(self.calibration.abstainer.probability(np.asarray(features))[0])
-        if confidence < self.calibration.threshold or features[-1] == 1.0:
+        if confidence < self.calibration.threshold or features[_MISSING_NAMES] == 1.0:
             # weak evidence, or every name the question mentions is absent from the articles
             return self._abstain(question, passages, docs, confidence)
         chosen = [best]

@@ -3,7 +3,8 @@
 import pytest
 
 from qa import Assistant
-from qa.answering import ABSTAIN_FEATURES, abstention_features
+from qa.answering import ABSTAIN_FEATURES, ExtractiveAnswerer, abstention_features
+from qa.calibration import Calibration, load_calibration
 from qa.citations import is_faithful
 from qa.question import analyse
 
@@ -72,6 +73,25 @@ def test_off_topic_question_abstains_without_citations(bot: Assistant):
 def test_question_about_an_absent_name_abstains(bot: Assistant):
     answer = bot.ask("What did Lufthansa order?")
     assert answer.abstained
+
+
+def test_only_names_absent_from_the_articles_force_abstention(tmp_path_factory: pytest.TempPathFactory):
+    harbour = one_article_bot(tmp_path_factory, "harbour.txt", (
+        "Harbour reopens to fishing boats\n\n"
+        "The harbour of Kilrane reopened to fishing boats after the storm damage to its sea wall was repaired.\n"
+        "The repairs were paid for by the county council.\n"
+    ))
+    view = harbour.index.view()
+    when = "When did the harbour of Kilrane reopen to fishing boats?"
+    signals = dict(zip(ABSTAIN_FEATURES, abstention_features(analyse(when), harbour.retriever.run(when, view=view), view)))
+    assert signals["quantity_missing"] == 1.0 and signals["missing_names"] == 0.0
+    # with a threshold that lets every answer through, only the absent-name rule can still refuse
+    calibration = load_calibration()
+    lenient = ExtractiveAnswerer(Calibration(calibration.ranker, calibration.abstainer, 0.0))
+    for question, refused in [(when, False), ("When did the harbour of Dunmore reopen to fishing boats?", True)]:
+        answer = lenient.answer(question, harbour.retriever.run(question, view=view), view)
+        assert answer.abstained is refused, question
+    assert "after the storm damage" in lenient.answer(when, harbour.retriever.run(when, view=view), view).citations[0].quote
 
 
 def test_abstention_shows_closest_passages_as_such(bot: Assistant):

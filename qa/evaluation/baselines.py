@@ -84,7 +84,7 @@ class DenseBaseline:
     def predict(self, item: Item) -> Prediction:
         started = time.perf_counter()
         vector = embeddings.encode([item.question])[0]
-        hits = self.index.store.query("sentences", vector, RETRIEVE_K)
+        hits = self.index.store.query(vector, RETRIEVE_K)
         ranked = _sentence_spans(self.index.view(), [h.id for h in hits])
         return _top_answer(ranked, time.perf_counter() - started)
 
