@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from qa.evaluation.suite import committed_datasets
+from qa.keyword import fold
 from qa.evaluation.datasets import (
     ARTICLE,
     SQUAD,
     DatasetError,
     find_corpus,
     load_dataset,
+    load_texts,
     squad_doc_id,
     write_squad_corpus,
 )
@@ -112,3 +115,22 @@ def test_find_corpus_needs_every_named_doc_id(tmp_path: Path):
     ds = load_dataset(_write(tmp_path / "mine.jsonl", [dict(ARTICLE_ROWS[0], doc_id="missing.txt")]))
     with pytest.raises(DatasetError, match="pass --corpus"):
         find_corpus(ds, cwd=tmp_path / "elsewhere")
+
+
+@pytest.mark.parametrize("path", [p for p in committed_datasets() if p.stem != "squad2_public"], ids=lambda p: p.stem)
+def test_every_committed_article_question_points_at_text_its_article_holds(path: Path):
+    """Gold evidence is copied from the article (each `support` string is in the named article,
+    or in some article when none is named) and each group of `must` aliases has one there."""
+    ds = load_dataset(path)
+    texts = {name: fold(text) for name, text in load_texts(find_corpus(ds)).items()}
+    assert len({item.id for item in ds.items}) == len(ds.items)
+    for item in ds.items:
+        if not item.answerable:
+            assert not item.support, item.id
+            continue
+        pool = [texts[item.doc_id]] if item.doc_id else list(texts.values())
+        assert item.support and item.must, item.id
+        for support in item.support:
+            assert any(fold(support) in text for text in pool), (item.id, support)
+        for group in item.must:
+            assert any(fold(alias) in text for alias in group for text in pool), (item.id, group)

@@ -14,7 +14,7 @@ from .datasets import DatasetError
 from .report import git_revision, publish, summary_table, write_run
 from .runner import DatasetRun, run_dataset
 
-COMMITTED = ("article_dev.jsonl", "squad2_public.jsonl", "own_articles.jsonl")
+COMMITTED = ("article_dev.jsonl", "squad2_public.jsonl", "own_articles.jsonl", "heldout_articles.jsonl")
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def eval_dir() -> Path:
 
 
 def committed_datasets() -> list[Path]:
-    """The three datasets that `qa eval --all` runs."""
+    """The datasets that `qa eval --all` runs."""
     folder = eval_dir() / "datasets"
     paths = [folder / name for name in COMMITTED]
     missing = [p for p in paths if not p.is_file()]
