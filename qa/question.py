@@ -46,7 +46,10 @@ _LIST_CUES = re.compile(
     r"^(which|what)\s+(\w+\s+){0,2}(countries|nations|states|people|officials|ministers|leaders|"
     r"companies|roles|ways|kinds|types|steps|measures|things|items|options|reasons|groups|cities|"
     r"members|places|names|parties|factors|areas|risks|features|products|changes)\b"
-    r"|\b(list|name all|name the|what are|what were|who are|who were|which ones|what roles|what measures)\b",
+    r"|\b(list|name all|name the|what are|what were|who are|who were|which ones|what roles|what measures)\b"
+    # "What shortcomings do...", "What tools and techniques did...": a plural noun, then the verb
+    r"|^(which|what)\s+(\w+\s+(and\s+)?){0,2}(?!(?:does|has|was|is|this|its|thus)\b)\w+[^su'\W]s\s+"
+    r"(do|did|are|were|have|had|will|would|can|could|should|may|might|must)\b",
     re.IGNORECASE,
 )
 
@@ -63,13 +66,15 @@ class Question:
 
 
 _QUESTION_WORD = r"(?:what|how|why|when|where|who|whom|whose|which)\b"
+# a question word may come after a preposition: "over how long", "in which city", "to whom"
+_LEAD = r"(?:(?:in|on|at|by|for|from|to|with|over|since|until|during|after|before|under)\s+)?"
 _AUXILIARY = r"(?:is|are|was|were|do|does|did|will|would|can|could|has|have|had|should)\b"  # yes/no openers
 # Where a question asking two things splits: ", and what...", " but how...", "? And when..."
 _PART_BREAK = re.compile(
-    rf"(?:,\s*|\s+)(?:and|but)\s+(?={_QUESTION_WORD})|\?\s+(?:(?:and|but)\s+)?(?=[A-Za-z])",
+    rf"(?:,\s*|\s+)(?:and|but)\s+(?={_LEAD}{_QUESTION_WORD})|\?\s+(?:(?:and|but)\s+)?(?=[A-Za-z])",
     re.IGNORECASE,
 )
-_OPENS_QUESTION = re.compile(rf"^(?:{_QUESTION_WORD}|{_AUXILIARY})", re.IGNORECASE)
+_OPENS_QUESTION = re.compile(rf"^(?:{_LEAD}{_QUESTION_WORD}|{_AUXILIARY})", re.IGNORECASE)
 MAX_PARTS = 3
 MIN_PART_WORDS = 3
 
@@ -99,13 +104,25 @@ def parts(text: str) -> list[str]:
 
 _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), first match wins
     ("number", re.compile(
-        r"^(how (many|much|long|old|far|big|large|tall|often|frequent)|(what|which) (number|percentage|"
+        r"^((over|for|by|in|within|after) )?(how (many|much|long|old|far|big|large|tall|often|frequent)|(what|which) (number|percentage|"
         r"share|proportion|amount|price|cost|size|rate|sum|total|figure)\b)"
         r"|\b(how much|how many|price tag|what proportion|what percentage|what share|by how much)\b"
     )),
-    ("date", re.compile(r"^(when\b|(in )?(what|which) (year|date|day|month|time|century|decade)\b)")),
-    ("person", re.compile(r"^(who|whom|whose)\b")),
-    ("place", re.compile(r"^where\b")),
+    ("date", re.compile(
+        r"^(when\b|((in|on|at|by|from|since|until|till|during) )?(what|which) (year|date|day|month|time|"
+        r"century|decade)\b)"
+    )),
+    ("person", re.compile(
+        r"^(who|whom|whose)\b|^(which|what) (\w+ )?(judge|minister|president|leader|official|"
+        r"spokesperson|spokesman|spokeswoman|executive|mayor|lawyer|scientist|researcher|professor|"
+        r"author|analyst|player|coach|director|manager|chair|chairman|chairwoman|secretary|senator|"
+        r"governor|founder|owner|candidate|politician|officer|expert|economist|doctor|writer|actor|"
+        r"singer|artist|person|man|woman)\b"
+    )),
+    ("place", re.compile(
+        r"^where\b|^((in|at|from|to) )?(which|what) (city|town|village|country|region|province|state|"
+        r"place|location|port|island|county|district)\b"
+    )),
     ("reason", re.compile(r"^(why|for what reason|what (was|is|were|are) the reasons?)\b")),
 )
 

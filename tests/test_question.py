@@ -10,10 +10,17 @@ from qa.question import analyse, has_answer_type, names_in, parts
     [
         ("How many soldiers did France send?", "number"),
         ("What is the price tag of the plant?", "number"),
+        ("Over how long must the loan be repaid?", "number"),
         ("When did the mill close?", "date"),
         ("In what year was it built?", "date"),
+        ("On what date did the crews walk out?", "date"),
+        ("Since which year has the lake grown faster?", "date"),
+        ("Which judge dismissed the application?", "person"),
+        ("What senior minister resigned?", "person"),
+        ("Which judgment did the court overturn?", None),
         ("Who chaired the meeting?", "person"),
         ("Where did he travel?", "place"),
+        ("In which city is the buyer based?", "place"),
         ("Why are the Baltic states more open?", "reason"),
         ("What did the minister announce?", None),
     ],
@@ -25,6 +32,11 @@ def test_answer_type(question, kind):
 def test_list_and_yes_no_questions():
     assert analyse("Which countries rejected the idea?").is_list
     assert not analyse("Who is the foreign minister?").is_list
+    assert analyse("What shortcomings do the authors admit to?").is_list  # plural noun, then the verb
+    assert analyse("What tools and techniques did the team use?").is_list
+    assert not analyse("What does the plan cost?").is_list
+    assert not analyse("What causes floods in the valley?").is_list
+    assert not analyse("What has the company said?").is_list
     assert analyse("Did Ukraine ask for troops?").is_yesno
     assert not analyse("What did Ukraine ask for?").is_yesno
 
@@ -71,6 +83,8 @@ def test_days_of_the_month_and_bare_years_are_not_quantities():
         ("Who is the mayor? When was she elected?", ["Who is the mayor?", "When was she elected?"]),
         ("What did the council approve but why did the mayor object?",
          ["What did the council approve?", "why did the mayor object?"]),
+        ("How much did the cooperative borrow, and over how long must it be repaid?",
+         ["How much did the cooperative borrow?", "over how long must it be repaid?"]),
     ],
 )
 def test_a_question_asking_several_things_splits_into_questions(question, expected):
