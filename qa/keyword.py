@@ -65,6 +65,12 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+@lru_cache(maxsize=200_000)
+def content_words(text: str) -> tuple[str, ...]:
+    """The folded words that carry meaning, each once: no stopwords, numbers or single letters."""
+    return tuple(dict.fromkeys(w for w in words(text) if w not in STOPWORDS and len(w) > 1 and not w.isdigit()))
+
+
 def tokenize(text: str) -> list[str]:
     """Folded, stemmed content tokens."""
     return [_stem(w) for w in words(text) if w not in STOPWORDS]

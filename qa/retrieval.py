@@ -31,7 +31,7 @@ from .chunking import Sentence, chunk_id, chunk_window, chunks_containing, sente
 from .index import Index, IndexView
 from .ingest import CHUNK_OVERLAP, CHUNK_SIZE
 from .calibration import LinearModel, load_calibration
-from .keyword import KeywordIndex, fold, token_set, token_tuple, tokenize
+from .keyword import KeywordIndex, content_words, fold, token_set, token_tuple, tokenize
 from .question import Question, analyse, has_answer_type, names_in
 
 RRF_K = 60
@@ -55,7 +55,11 @@ FEATURES = (
     "position",  # 1 / (1 + the sentence's index in its document): news leads carry key facts
     "headline",  # the sentence is the document's first line (a headline, not evidence itself)
     "dense_window",  # cosine(question, the sentence together with the one before it)
+    "soft_lexical",  # IDF-weighted mean over the question's words of the best word-vector cosine
+    # with a word of the sentence: "borrow" finds "loan" (embeddings.word_vectors)
+    "soft_coverage",  # share of the question's words with a near word (cosine >= SOFT_MATCH) in the sentence
 )
+SOFT_MATCH = 0.6
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,12 @@ def neighbourhood(view: IndexView, doc_id: str, i: int) -> list[str]:
 def idf_weights(terms: list[str], keyword: KeywordIndex) -> list[tuple[str, float]]:
     """Each term with its IDF in `keyword` (computed once per question, used per candidate)."""
     return [(t, keyword.idf(t)) for t in terms]
+
+
+def _word_idf(word: str, keyword: KeywordIndex) -> float:
+    """A question word's weight in `soft_lexical`: the IDF of its stem (at least 0.1)."""
+    stems = tokenize(word)
+    return max(keyword.idf(stems[0]) if stems else 1.0, 0.1)
 
 
 def coverage(weighted: list[tuple[str, float]], tokens: set[str]) -> float:
@@ -129,6 +139,24 @@ class _Asked:
     best_bm25: float  # ... (1.0 when none has a BM25 score)
 
 
+def soft_matches(question_words: tuple[str, ...], weights: np.ndarray, sentences: list[tuple[str, ...]]) -> list[tuple[float, float]]:
+    """For each sentence (its content words): the `soft_lexical` and `soft_coverage` features.
+    One matrix product for all sentences: question words x every word the sentences hold."""
+    if not question_words:
+        return [(0.0, 0.0)] * len(sentences)
+    vocabulary = list(dict.fromkeys(w for words in sentences for w in words))
+    column = {w: j for j, w in enumerate(vocabulary)}
+    sims = embeddings.word_vectors(list(question_words)) @ embeddings.word_vectors(vocabulary).T
+    found = []
+    for words in sentences:
+        if not words:
+            found.append((0.0, 0.0))
+            continue
+        best = sims[:, [column[w] for w in words]].max(axis=1)
+        found.append((float(weights @ best), float(np.mean(best >= SOFT_MATCH))))
+    return found
+
+
 @dataclass(frozen=True)
 class _SentenceFacts:
     """What a sentence brings to its features whatever the question: computed once, cached."""
@@ -139,6 +167,7 @@ class _SentenceFacts:
     near_text: str  # ... folded, to look names up in
     pairs: frozenset[tuple[str, str]]  # adjacent terms
     length: float  # log of the term count
+    words: tuple[str, ...]  # content words (content_words), for the word-vector features
     chunks: tuple[str, ...]  # ids of the chunks holding the sentence
     headline: bool  # on the document's first line
 
@@ -156,6 +185,7 @@ class _SentenceFacts:
             near_text=" ".join(fold(piece) for piece in near),
             pairs=frozenset(zip(terms, terms[1:])),
             length=math.log1p(len(terms)),
+            words=content_words(text),
             chunks=tuple(chunk_id(doc_id, c) for c in _chunks_of(i, len(entry.sentences))),
             headline=sentence.line == entry.sentences[0].line,
         )
@@ -234,12 +264,16 @@ class Retriever:
         )
         dense_rank = dict(zip(ids, _ranks([dense.get(id_, 0.0) for id_ in ids])))
         bm25_rank = dict(zip(ids, _ranks([bm25.get(id_, 0.0) for id_ in ids])))
+        facts = [self._facts(view, *split_id(id_)) for id_ in ids]
+        q_words = content_words(question)
+        q_weights = np.asarray([_word_idf(w, view.sentences) for w in q_words])
+        soft = soft_matches(q_words, q_weights / q_weights.sum() if q_words else q_weights, [f.words for f in facts])
         features = [
             self._features(
-                view, asked, id_, dense.get(id_, 0.0), bm25.get(id_, 0.0), chunk_scores,
-                dense_rank[id_], bm25_rank[id_], window.get(id_, 0.0),
+                view, asked, id_, fact, dense.get(id_, 0.0), bm25.get(id_, 0.0), chunk_scores,
+                dense_rank[id_], bm25_rank[id_], window.get(id_, 0.0), soft_values,
             )
-            for id_ in ids
+            for id_, fact, soft_values in zip(ids, facts, soft)
         ]
         scores = self.ranker.log_odds(np.asarray([f for _, f in features], dtype=np.float64))
         passages = [
@@ -351,15 +385,16 @@ class Retriever:
         view: IndexView,
         asked: _Asked,
         id_: str,
+        facts: _SentenceFacts,
         dense: float,
         bm25: float,
         chunk_scores: dict[str, float],
         dense_rank: int,
         bm25_rank: int,
         dense_window: float,
+        soft: tuple[float, float],
     ) -> tuple[tuple[str, Sentence, str], list[float]]:
         doc_id, i = split_id(id_)
-        facts = self._facts(view, doc_id, i)
         q, pairs, names = asked.question, asked.pairs, asked.names
         tokens = facts.tokens
         has_type = has_answer_type(q.answer_type, facts.text, q) if q.answer_type else False
@@ -381,5 +416,6 @@ class Retriever:
             1.0 / (1 + i),
             1.0 if facts.headline else 0.0,
             dense_window,
+            *soft,
         ]
         return (doc_id, view.entries[doc_id].sentences[i], facts.text), values

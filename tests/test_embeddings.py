@@ -59,6 +59,15 @@ def test_similar_meanings_are_closer_than_unrelated_ones() -> None:
     assert float(a @ b) > float(a @ c) + 0.2
 
 
+def test_word_vectors_are_unit_rows_that_put_related_words_closer() -> None:
+    vectors = embeddings.word_vectors(["loan", "borrow", "giraffe", "loan"])
+    assert vectors.shape == (4, embeddings.DIMENSION) and vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    np.testing.assert_array_equal(vectors[0], vectors[3])
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.3
+    assert embeddings.word_vectors([]).shape == (0, embeddings.DIMENSION)
+
+
 def test_long_texts_are_truncated_not_rejected() -> None:
     long = TEXTS[-1]
     longer = long + " and many more words at the end that the model never sees"

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from qa.keyword import KeywordIndex, fold, token_set, tokenize
+from qa.keyword import KeywordIndex, content_words, fold, token_set, tokenize
 
 
 def test_fold_strips_accents_and_case():
@@ -55,3 +55,7 @@ def test_save_and_load_round_trip(tmp_path: Path):
 
 def test_token_set_matches_tokenize():
     assert token_set("Rejected troops, rejected!") == frozenset(tokenize("Rejected troops, rejected!"))
+
+
+def test_content_words_are_folded_once_each_without_stopwords_numbers_or_letters():
+    assert content_words("The Séjourné loan: 2 loans, a loan of $62 million in 2024") == ("sejourne", "loan", "loans", "million")

@@ -8,7 +8,7 @@ import pytest
 from qa import Assistant, embeddings
 from qa.chunking import chunk_window, sentence_id
 from qa.ingest import CHUNK_OVERLAP, CHUNK_SIZE
-from qa.retrieval import FEATURES, _chunks_of
+from qa.retrieval import FEATURES, SOFT_MATCH, _chunks_of, soft_matches
 
 HARBOUR = """Port of Valmora to build a new ferry terminal
 
@@ -131,3 +131,20 @@ def test_cached_sentence_facts_stay_within_their_bound_and_change_no_score(bot: 
         got = bot.retriever.run(q, top_k=50)
         assert len(bot.retriever._facts_cache) <= 3
     assert [(p.doc_id, p.sentence.index, p.features) for p in got] == expected
+
+
+def test_word_vector_features_credit_a_reworded_sentence_over_an_unrelated_one():
+    question = ("cooperative", "borrow")
+    weights = np.asarray([0.5, 0.5])
+    same, reworded, unrelated, empty = soft_matches(question, weights, [
+        ("cooperative", "borrow", "money"),
+        ("cooperative", "took", "loan", "bank"),
+        ("giraffes", "eat", "leaves"),
+        (),
+    ])
+    assert same == pytest.approx((1.0, 1.0))
+    assert unrelated[0] < reworded[0] < same[0]
+    assert reworded[1] == 0.5 and unrelated[1] == 0.0  # only "cooperative" clears SOFT_MATCH
+    assert empty == (0.0, 0.0)
+    assert soft_matches((), np.zeros(0), [("loan",)]) == [(0.0, 0.0)]
+    assert 0 < SOFT_MATCH < 1
