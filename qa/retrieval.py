@@ -141,19 +141,21 @@ class _Asked:
 
 def soft_matches(question_words: tuple[str, ...], weights: np.ndarray, sentences: list[tuple[str, ...]]) -> list[tuple[float, float]]:
     """For each sentence (its content words): the `soft_lexical` and `soft_coverage` features.
-    One matrix product for all sentences: question words x every word the sentences hold."""
-    if not question_words:
-        return [(0.0, 0.0)] * len(sentences)
-    vocabulary = list(dict.fromkeys(w for words in sentences for w in words))
+    One matrix product for all sentences (question words x every word they hold), then each
+    sentence's best match per question word by one `maximum.reduceat` over its columns."""
+    found = [(0.0, 0.0)] * len(sentences)
+    filled = [k for k, words in enumerate(sentences) if words]
+    if not question_words or not filled:
+        return found
+    vocabulary = list(dict.fromkeys(w for k in filled for w in sentences[k]))
     column = {w: j for j, w in enumerate(vocabulary)}
     sims = embeddings.word_vectors(list(question_words)) @ embeddings.word_vectors(vocabulary).T
-    found = []
-    for words in sentences:
-        if not words:
-            found.append((0.0, 0.0))
-            continue
-        best = sims[:, [column[w] for w in words]].max(axis=1)
-        found.append((float(weights @ best), float(np.mean(best >= SOFT_MATCH))))
+    columns = [column[w] for k in filled for w in sentences[k]]
+    starts = np.cumsum([0] + [len(sentences[k]) for k in filled[:-1]])
+    best = np.maximum.reduceat(sims[:, columns], starts, axis=1)  # question words x sentences
+    lexical, near = weights @ best, (best >= SOFT_MATCH).mean(axis=0)
+    for n, k in enumerate(filled):
+        found[k] = (float(lexical[n]), float(near[n]))
     return found
 
 
