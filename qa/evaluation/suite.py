@@ -14,7 +14,9 @@ from .datasets import DatasetError
 from .report import git_revision, publish, summary_table, write_run
 from .runner import DatasetRun, run_dataset
 
-COMMITTED = ("article_dev.jsonl", "squad2_public.jsonl", "own_articles.jsonl", "heldout_articles.jsonl")
+COMMITTED = (
+    "article_dev.jsonl", "squad2_public.jsonl", "own_articles.jsonl", "heldout_articles.jsonl", "heldout2_articles.jsonl",
+)
 
 
 @dataclass(frozen=True)
