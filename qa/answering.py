@@ -72,10 +72,13 @@ ABSTAIN_FEATURES = (
     "negation_unmatched",  # the question is negated ("what is not...") and the best sentence's
     # neighbourhood has no negation
     "quantity_missing",  # the question asks for a number or a date and the best sentence has none
+    "measure_missing",  # ... or has none of the kind it measures: a price, a share, a period...
 )
 # Signals that may only lower the abstainer's confidence (its fit keeps their weights <= 0; every
 # other weight is >= 0): more similarity never argues for abstaining, a gap never against it.
-ABSTAIN_AGAINST = ("type_missing", "missing_names", "missing_numbers", "negation_unmatched", "quantity_missing")
+ABSTAIN_AGAINST = (
+    "type_missing", "missing_names", "missing_numbers", "negation_unmatched", "quantity_missing", "measure_missing",
+)
 _MISSING_NAMES = ABSTAIN_FEATURES.index("missing_names")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|without|cannot)\b|n['’]t\b", re.IGNORECASE)
@@ -100,6 +103,7 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
         len(numbers - found) / len(numbers) if numbers else 0.0,
         1.0 if _NEGATION.search(q.text) and not _NEGATION.search(around) else 0.0,
         best.feature("type_missing") if q.answer_type in ("number", "date") else 0.0,
+        best.feature("measure_missing"),
     ]
 
 

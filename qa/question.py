@@ -63,6 +63,8 @@ class Question:
     is_yesno: bool
     refers_back: bool  # uses a pronoun or ellipsis that the conversation must resolve
     names: tuple[str, ...]  # capitalised names in the question, folded
+    measure: str | None = None  # what a number question measures: see MEASURES
+    counted: tuple[str, ...] = ()  # for measure 'count': stems of what is counted ("how many buses")
 
 
 _QUESTION_WORD = r"(?:what|how|why|when|where|who|whom|whose|which)\b"
@@ -131,6 +133,73 @@ def _answer_type(lowered: str) -> str | None:
     return next((kind for kind, pattern in _ANSWER_TYPES if pattern.search(lowered)), None)
 
 
+# What a question asking for a number measures (the fine answer types of open-domain QA: money,
+# percentage, period, age, count of a thing). The evidence must then hold a quantity of that kind,
+# not just any number: "How much did the boat cost?" is not answered by "The lake holds 2 million
+# cubic metres", and "How many litres..." not by "20,000 bottles". First match wins.
+_MONEY_WORDS = (
+    r"cost|costs|costing|pay|pays|paying|paid|spend|spends|spending|spent|charge|charges|charging|"
+    r"charged|earn|earns|earning|earned|worth|fund|funds|funded|funding|owe|owes|owed|borrow|borrows|"
+    r"borrowed|invest|invests|invested|lend|lends|lent|fined|price|priced|budget|salary|wage|wages|"
+    r"money|cash|revenue|compensation|grant"
+)
+_WHAT_THE = r"(?:what|which) (?:(?:is|was|are|were|will be|would be) )?(?:(?:the|its|their|his|her) )?"
+MEASURES = (
+    ("age", re.compile(r"\bhow old\b|\b(at )?what age\b")),
+    ("percent", re.compile(
+        rf"\b{_WHAT_THE}(\w+ )?(percentage|proportion|share|fraction|per ?cent)\b(?! points?\b)|"
+        rf"\bhow many (per ?cent|percent|percentage points)\b|\b{_WHAT_THE}(\w+ )?rate\b"
+    )),
+    ("money", re.compile(
+        rf"\bhow much\b(?=.*\b({_MONEY_WORDS})\b)|\b{_WHAT_THE}(\w+ )?(price|cost|fee|fare|salary|"
+        r"wage|budget|fine|sum)\b|\b(sell|sells|sold|retail|retails|priced|go|going|bought|buy) for\b"
+    )),
+    ("period", re.compile(
+        r"\bhow long\b|\bhow many (seconds|minutes|hours|days|weeks|months|years|decades|centuries)\b"
+    )),
+    ("count", re.compile(r"\bhow many\b")),
+)
+_COUNTED = re.compile(r"\bhow many (?:of (?:the |their |its |his |her )?)?((?:[\w'’-]+ ){0,3})")
+
+
+@lru_cache(maxsize=65_536)
+def _count_stem(word: str) -> str:
+    """A counted word's stem, British and American spellings of units alike (litres -> liter,
+    tonnes -> ton)."""
+    word = re.sub(r"(?<=[a-z])tre(s?)$", r"ter\1", re.sub(r"^tonne", "ton", word))
+    stems = tokenize(word)
+    return stems[0] if stems else word
+
+
+# Nouns for people: a count of one is answered by a count of another ("how many people" by "9,400
+# riders", "how many jobs" by "650 workers"). General English, not any article's wording.
+PEOPLE = frozenset(
+    _count_stem(w)
+    for w in """people persons person residents inhabitants citizens riders passengers commuters
+    travellers travelers workers employees staff jobs members voters students pupils patients
+    participants soldiers troops fans visitors children adults families households customers users
+    tourists officers firefighters volunteers protesters men women males females individuals
+    players teachers doctors nurses farmers miners refugees migrants victims casualties deaths
+    evacuees survivors spectators attendees delegates""".split()
+)
+
+
+def _measure(lowered: str) -> tuple[str | None, tuple[str, ...]]:
+    """The measure a question asks for, and for a count the stems of what it counts: the words
+    after "how many" up to the first function word ("how many new buses will..." -> new, buses)."""
+    kind = next((kind for kind, pattern in MEASURES if pattern.search(lowered)), None)
+    if kind != "count":
+        return kind, ()
+    match = _COUNTED.search(lowered.rstrip("?") + " ")
+    counted = []
+    for word in words(match.group(1)) if match else []:
+        if word in STOPWORDS:
+            break
+        if not word.isdigit():
+            counted.append(_count_stem(word))
+    return kind, tuple(counted)
+
+
 def names_in(text: str, folded: bool = True) -> list[str]:
     """Capitalised words that are not at the start of the text nor stopwords (folded, unless
     `folded=False` keeps them as written)."""
@@ -150,14 +219,18 @@ def analyse(text: str) -> Question:
     refers_back = any(t in _FOLLOWUP_PRONOUNS for t in tokens) or lowered.startswith(
         _FOLLOWUP_OPENERS
     )
+    measure, counted = _measure(lowered)
     return Question(
         text=text,
         terms=tuple(tokenize(text)),
-        answer_type=_answer_type(lowered),
+        # "What will a bottle sell for?" asks for a number though no question word says so
+        answer_type=_answer_type(lowered) or ("number" if measure else None),
         is_list=bool(_LIST_CUES.search(lowered)),
         is_yesno=bool(re.match(_AUXILIARY, lowered)),
         refers_back=refers_back or len(tokens) <= 3,
         names=tuple(dict.fromkeys(names_in(text))),
+        measure=measure,
+        counted=counted,
     )
 
 
@@ -203,3 +276,56 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
         return bool(_REASON.search(sentence))
     q_names = set(question.names)
     return any(n not in q_names and n not in q_words for n in _names_of(sentence))
+
+
+_AMOUNT = r"(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|several|few|many|some)"
+_MONEY = re.compile(
+    r"[$€£¥₹]\s?\d|\d[\d,.]*\s*(?:million|billion|trillion|bn|m|k)?\s*(?:dollars?|euros?|pounds?|sterling|yen|"
+    r"yuan|francs?|rupees?|pesos?|cents?|pence|kronor|kroner|krona|rand|usd|eur|gbp|chf)\b|"
+    r"\b(?:usd|eur|gbp|chf|cad|aud|us\$)\s?\d|\bfree of charge\b|\bfor free\b",
+    re.IGNORECASE,
+)
+_PERCENT = re.compile(
+    r"\d\s*%|\d[\d,.]*\s*(?:per\s?cent|percent|percentage points?)|\b(?:half|a third|two[- ]thirds|"
+    r"a quarter|three[- ]quarters|a fifth|two[- ]fifths|three[- ]fifths|a tenth)\b|\b(?:\d+|one|two|three|four|"
+    r"five|six|seven|eight|nine) (?:in|out of) (?:every )?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|a hundred)\b",
+    re.IGNORECASE,
+)
+_UNIT_OF_TIME = r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|years?|decades?|century|centuries)"
+_UNIT_OF_LENGTH = r"(?:metres?|meters?|kilometres?|kilometers?|km|miles?|feet|foot|ft|inches|yards?|cm|mm)"
+_PERIOD = re.compile(
+    rf"\b{_AMOUNT}[- ](?:[\w-]+[- ])?(?:{_UNIT_OF_TIME}|{_UNIT_OF_LENGTH})\b|\b(?:since|until|till)\b|\bthrough \d{{4}}\b",
+    re.IGNORECASE,
+)
+_AGE = re.compile(
+    r"\baged?\s+\d|\b\d{1,3}[- ]years?[- ]old\b|\w,\s*\d{1,3}\s*,|\bage of \d|"
+    r"\b(?:in )?(?:his|her|their) (?:early |mid-|mid |late )?(?:teens|twenties|thirties|forties|fifties|sixties|"
+    r"seventies|eighties|nineties)\b",
+    re.IGNORECASE,
+)
+_MEASURE_PATTERNS = {"money": _MONEY, "percent": _PERCENT, "period": _PERIOD, "age": _AGE}
+COUNT_WINDOW = 3  # "11,400 registered voters": the counted word within this many words after the number
+_NONE = frozenset(("no", "none", "zero"))  # "None of the treaties..." counts too
+
+
+def has_measure(question: Question, sentence: str) -> bool:
+    """Does the sentence hold a quantity of the kind the question measures (`Question.measure`)?
+    A count needs a number shortly before a word with the stem of what is counted. True when the
+    question measures nothing."""
+    if question.measure is None:
+        return True
+    pattern = _MEASURE_PATTERNS.get(question.measure)
+    if pattern is not None:
+        return bool(pattern.search(sentence))
+    if not question.counted:
+        return True
+    counted = set(question.counted)
+    if counted & PEOPLE:  # "how many people" is answered by "9,400 riders"
+        counted |= PEOPLE
+    found = _words_of(sentence)[0]
+    for j, word in enumerate(found):
+        if _count_stem(word) in counted:
+            before = found[max(0, j - COUNT_WINDOW) : j]
+            if any(w.isdigit() or w in NUMBER_WORDS or w in _NONE for w in before):
+                return True
+    return False

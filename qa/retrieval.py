@@ -32,7 +32,7 @@ from .index import Index, IndexView
 from .ingest import CHUNK_OVERLAP, CHUNK_SIZE
 from .calibration import LinearModel, load_calibration
 from .keyword import KeywordIndex, content_words, fold, token_set, token_tuple, tokenize
-from .question import Question, analyse, has_answer_type, names_in
+from .question import Question, analyse, has_answer_type, has_measure, names_in
 
 RRF_K = 60
 
@@ -58,6 +58,8 @@ FEATURES = (
     "soft_lexical",  # IDF-weighted mean over the question's words of the best word-vector cosine
     # with a word of the sentence: "borrow" finds "loan" (embeddings.word_vectors)
     "soft_coverage",  # share of the question's words with a near word (cosine >= SOFT_MATCH) in the sentence
+    "measure_missing",  # the question measures something (money, a share, a period, an age, a
+    # count of things: question.MEASURES) and the sentence holds no quantity of that kind
 )
 SOFT_MATCH = 0.6
 
@@ -419,5 +421,6 @@ class Retriever:
             1.0 if facts.headline else 0.0,
             dense_window,
             *soft,
+            0.0 if has_measure(q, facts.text) else 1.0,
         ]
         return (doc_id, view.entries[doc_id].sentences[i], facts.text), values

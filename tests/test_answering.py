@@ -142,6 +142,14 @@ def test_a_negated_question_whose_evidence_has_no_negation_counts_against_answer
     assert evidence_signals(bot, "Which unions welcomed the plan?")["negation_unmatched"] == 0.0
 
 
+def test_a_measure_the_question_asks_for_but_the_evidence_lacks_counts_against_answering(bot: Assistant):
+    # the order's worth is a price; nothing counts the pilots or says how old the chief is
+    assert evidence_signals(bot, "How much is the order worth?")["measure_missing"] == 0.0
+    assert evidence_signals(bot, "How many pilots welcomed the plan?")["measure_missing"] == 1.0
+    assert evidence_signals(bot, "How old is the chief executive?")["measure_missing"] == 1.0
+    assert evidence_signals(bot, "Who is the chief executive?")["measure_missing"] == 0.0
+
+
 def test_to_dict_has_the_json_contract(bot: Assistant):
     data = bot.ask("Who is the chief executive?").to_dict()
     assert {"question", "answer", "abstained", "citations"} <= set(data)

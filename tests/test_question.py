@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.question import analyse, has_answer_type, names_in, parts
+from qa.question import analyse, has_answer_type, has_measure, names_in, parts
 
 
 @pytest.mark.parametrize(
@@ -73,6 +73,57 @@ def test_days_of_the_month_and_bare_years_are_not_quantities():
     q = analyse("How many soldiers will France send?")
     assert not has_answer_type("number", "On Feb. 29, the minister said troops could go.", q)
     assert has_answer_type("number", "France will send 2,000 soldiers.", q)
+
+
+@pytest.mark.parametrize(
+    "question, measure",
+    [
+        ("How much did the boat cost the university?", "money"),
+        ("How much is the secretary paid each year?", "money"),
+        ("What will a bottle sell for in Japan?", "money"),
+        ("What is the price of a ticket?", "money"),
+        ("What rate of interest is the bank charging?", "percent"),
+        ("Roughly what share of the bill is the city picking up?", "percent"),
+        ("How long must the loan be repaid over?", "period"),
+        ("How many years did the trial last?", "period"),
+        ("How old is the mayor?", "age"),
+        ("How many new buses will the authority buy?", "count"),
+        ("How much water does the lake hold?", None),  # an amount, of no kind named here
+        ("What does each extra percentage point of pay add to the bill?", None),
+        ("What size of salary rise is the union seeking?", None),
+        ("Who is the mayor?", None),
+    ],
+)
+def test_measure_of_a_number_question(question, measure):
+    q = analyse(question)
+    assert q.measure == measure
+    if measure:
+        assert q.answer_type == "number"  # "sell for" asks for a number though no question word says so
+
+
+@pytest.mark.parametrize(
+    "question, holds, lacks",
+    [
+        ("How much did the boat cost?", "It cost the university $48,000.", "The boat carries 2,000 litres."),
+        ("How much is he paid?", "He earns 1.2 million euros a year.", "He leads 3,000 workers."),
+        ("What rate of interest does the loan carry?", "The loan carries 4.5% interest.", "The bank lent $2 million."),
+        ("What share of the cost does the city cover?", "The city covers roughly 40 per cent.", "The city pays $46 million."),
+        ("How long must it be repaid over?", "It is repayable over 12 years.", "It is repayable to the bank."),
+        ("How old is the mayor?", "Mayor Ann Lee, 54, said so.", "Mayor Ann Lee said so in 1998."),
+        ("How many litres will the distributor take?", "It will take 60,000 litres.", "It will take 20,000 bottles."),
+        ("How many tons of plants are there?", "It holds 90,790 tonnes of plants.", "It holds 90,790 kinds of plants."),
+        ("How many people use the route?", "The route carries 9,400 riders a day.", "The route opened in 2019."),
+        ("How many treaties protected rights?", "None of the treaties mention rights.", "The treaties were signed in 1957."),
+    ],
+)
+def test_evidence_must_hold_a_quantity_of_the_kind_measured(question, holds, lacks):
+    q = analyse(question)
+    assert has_measure(q, holds)
+    assert not has_measure(q, lacks)
+
+
+def test_a_question_that_measures_nothing_is_never_missing_its_measure():
+    assert has_measure(analyse("Who chaired the meeting?"), "The meeting was long.")
 
 
 @pytest.mark.parametrize(
