@@ -279,14 +279,20 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
 
 
 _AMOUNT = r"(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|several|few|many|some)"
+_COUNT_WORD = (  # a number written out: "twelve euros", "five per cent"
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    r"hundred|thousand|a)"
+)
 _MONEY = re.compile(
-    r"[$€£¥₹]\s?\d|\d[\d,.]*\s*(?:million|billion|trillion|bn|m|k)?\s*(?:dollars?|euros?|pounds?|sterling|yen|"
+    rf"[$€£¥₹]\s?\d|(?:\d[\d,.]*|\b{_COUNT_WORD})\s*(?:million|billion|trillion|bn|m|k)?\s*(?:dollars?|euros?|pounds?|sterling|yen|"
     r"yuan|francs?|rupees?|pesos?|cents?|pence|kronor|kroner|krona|rand|usd|eur|gbp|chf)\b|"
     r"\b(?:usd|eur|gbp|chf|cad|aud|us\$)\s?\d|\bfree of charge\b|\bfor free\b",
     re.IGNORECASE,
 )
 _PERCENT = re.compile(
-    r"\d\s*%|\d[\d,.]*\s*(?:per\s?cent|percent|percentage points?)|\b(?:half|a third|two[- ]thirds|"
+    rf"\d\s*%|(?:\d[\d,.]*|\b{_COUNT_WORD})\s*(?:per\s?cent|percent|percentage points?)|"
+    r"\b(?:half|a third|two[- ]thirds|"
     r"a quarter|three[- ]quarters|a fifth|two[- ]fifths|three[- ]fifths|a tenth)\b|\b(?:\d+|one|two|three|four|"
     r"five|six|seven|eight|nine) (?:in|out of) (?:every )?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|a hundred)\b",
     re.IGNORECASE,
@@ -328,4 +334,45 @@ def has_measure(question: Question, sentence: str) -> bool:
             before = found[max(0, j - COUNT_WINDOW) : j]
             if any(w.isdigit() or w in NUMBER_WORDS or w in _NONE for w in before):
                 return True
+    return False
+
+
+# Stronger evidence of the answer type than "a name" or "a date word" (has_answer_type): for a
+# "who" question, a person as news writing marks one (a title before the name, an apposition or
+# "said" after it); for a "when" question, a calendar date (a month, or a year when the question
+# asks for one) rather than "Tuesday" or "two-year".
+_TITLES = (
+    r"(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Col|Capt|Lt|Sgt|St|Rev)\.?|Professor|Judge|Justice|President|"
+    r"Minister|Chancellor|Mayor|Governor|Senator|Director|Chief|Executive|Secretary|Chair|Chairman|"
+    r"Chairwoman|Commissioner|Inspector|Superintendent|Bishop|Father|Sister|Coach|Captain|Officer|Detective"
+)
+_CAPITALISED = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
+_NAME = rf"{_CAPITALISED}(?:\s+(?:(?:de|da|del|van|von|der|le|la|bin|al|ní|ni|mac|ó|o')\s+)?{_CAPITALISED}){{0,3}}"
+_PERSON = re.compile(
+    rf"\b(?:{_TITLES})\s+(?P<a>{_NAME})"  # Judge Adaeze Whitcombe, Chief Executive Priya Raman
+    rf"|(?P<b>{_CAPITALISED}\s+{_NAME}),\s+(?:a|an|the|who|aged|\d{{1,3}},)\b"  # Óscar Ferreira, the ...
+    rf"|(?P<c>{_CAPITALISED}\s+{_NAME})\s+(?:said|says|told|added|argued|wrote|explained|acknowledged|noted|warned)\b"
+    rf"|\b(?:said|says|led by|according to)\s+(?P<d>{_CAPITALISED}\s+{_NAME})"
+)
+_CALENDAR = re.compile(
+    rf"\b(?:{'|'.join(m for m in MONTHS if m != 'may')})\b\.?|\bmay\s+\d|\d{{1,2}}\s+may\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b",
+    re.IGNORECASE,
+)
+
+
+def has_strong_type(question: Question, sentence: str) -> bool:
+    """Does the sentence hold a person (for "who" questions) or a calendar date (for "when"
+    questions) that the question does not name? False for other questions."""
+    if question.answer_type == "person":
+        q_words = _words_of(question.text)[1]
+        for match in _PERSON.finditer(sentence):
+            name = next(g for g in match.groups() if g)
+            if not set(words(name)) <= q_words:
+                return True
+        return False
+    if question.answer_type == "date":
+        q_lower = question.text.lower()
+        if any(m.group(0).lower() not in q_lower for m in _CALENDAR.finditer(sentence)):
+            return True
+        return "year" in q_lower and any(y not in question.text for y in _YEAR.findall(sentence))
     return False

@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.question import analyse, has_answer_type, has_measure, names_in, parts
+from qa.question import analyse, has_answer_type, has_measure, has_strong_type, names_in, parts
 
 
 @pytest.mark.parametrize(
@@ -106,6 +106,8 @@ def test_measure_of_a_number_question(question, measure):
     [
         ("How much did the boat cost?", "It cost the university $48,000.", "The boat carries 2,000 litres."),
         ("How much is he paid?", "He earns 1.2 million euros a year.", "He leads 3,000 workers."),
+        ("How much does a ticket cost?", "Tickets cost twelve euros.", "Tickets are sold at the pier."),
+        ("What share of voters backed it?", "Five per cent backed it.", "Five voters backed it."),
         ("What rate of interest does the loan carry?", "The loan carries 4.5% interest.", "The bank lent $2 million."),
         ("What share of the cost does the city cover?", "The city covers roughly 40 per cent.", "The city pays $46 million."),
         ("How long must it be repaid over?", "It is repayable over 12 years.", "It is repayable to the bank."),
@@ -124,6 +126,37 @@ def test_evidence_must_hold_a_quantity_of_the_kind_measured(question, holds, lac
 
 def test_a_question_that_measures_nothing_is_never_missing_its_measure():
     assert has_measure(analyse("Who chaired the meeting?"), "The meeting was long.")
+
+
+@pytest.mark.parametrize(
+    "question, holds, lacks",
+    [
+        ("Who runs the company?", "Chief Executive Priya Raman said the company would grow.",
+         "The company, based in Denver, said on Monday that it would grow."),
+        ("Who leads the union?", "Oscar Ferreira, the union's regional secretary, spoke to workers.",
+         "A smaller union, the Ferry Officers' Guild, joined the strike."),
+        ("Which judge heard the case?", "Judge Adaeze Whitcombe dismissed the application.",
+         "The application was dismissed at a hearing on Tuesday."),
+        ("Who led the study?", "The study was led by Dr. Ines Faure of the city hospital.",
+         "The study was funded by the National Research Agency and the Health Institute."),
+        ("When did the strike begin?", "The strike began at 5 a.m. on Tuesday, March 18.",
+         "The strike began on Tuesday."),
+        ("When did the study come out?", "The trial was published on Oct. 8.", "They began a two-year follow-up trial."),
+        ("In what year was the mill built?", "The mill was built in 1898.", "The mill was built on a Tuesday."),
+    ],
+)
+def test_strong_evidence_of_a_person_or_a_date(question, holds, lacks):
+    q = analyse(question)
+    assert has_strong_type(q, holds)
+    assert not has_strong_type(q, lacks)
+
+
+def test_a_person_the_question_already_names_is_not_an_answer():
+    q = analyse("Who did Chief Executive Priya Raman replace?")
+    assert q.answer_type == "person"
+    assert not has_strong_type(q, "Chief Executive Priya Raman said the company would grow.")
+    assert has_strong_type(q, "Chief Executive Priya Raman replaced Tom Oduya, who retired.")
+    assert not has_strong_type(analyse("How many buses?"), "Judge Adaeze Whitcombe said so.")
 
 
 @pytest.mark.parametrize(
