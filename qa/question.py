@@ -278,12 +278,12 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
     return any(n not in q_names and n not in q_words for n in _names_of(sentence))
 
 
-_AMOUNT = r"(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|several|few|many|some)"
 _COUNT_WORD = (  # a number written out: "twelve euros", "five per cent"
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
     r"hundred|thousand|a)"
 )
+_AMOUNT = rf"(?:\d[\d,.]*|{_COUNT_WORD}|an|several|few|many|some)"  # "15 minutes", "a decade", "several weeks"
 _MONEY = re.compile(
     rf"[$€£¥₹]\s?\d|(?:\d[\d,.]*|\b{_COUNT_WORD})\s*(?:million|billion|trillion|bn|m|k)?\s*(?:dollars?|euros?|pounds?|sterling|yen|"
     r"yuan|francs?|rupees?|pesos?|cents?|pence|kronor|kroner|krona|rand|usd|eur|gbp|chf)\b|"
@@ -350,7 +350,7 @@ _CAPITALISED = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
 _NAME = rf"{_CAPITALISED}(?:\s+(?:(?:de|da|del|van|von|der|le|la|bin|al|ní|ni|mac|ó|o')\s+)?{_CAPITALISED}){{0,3}}"
 _PERSON = re.compile(
     rf"\b(?:{_TITLES})\s+(?P<a>{_NAME})"  # Judge Adaeze Whitcombe, Chief Executive Priya Raman
-    rf"|(?P<b>{_CAPITALISED}\s+{_NAME}),\s+(?:a|an|the|who|aged|\d{{1,3}},)\b"  # Óscar Ferreira, the ...
+    rf"|(?P<b>{_CAPITALISED}\s+{_NAME}),\s+(?:(?:a|an|the|who|aged)\b|\d{{1,3}},)"  # Óscar Ferreira, the ... / Ann Lee, 54,
     rf"|(?P<c>{_CAPITALISED}\s+{_NAME})\s+(?:said|says|told|added|argued|wrote|explained|acknowledged|noted|warned)\b"
     rf"|\b(?:said|says|led by|according to)\s+(?P<d>{_CAPITALISED}\s+{_NAME})"
 )

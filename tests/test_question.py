@@ -133,6 +133,7 @@ def test_a_question_that_measures_nothing_is_never_missing_its_measure():
     [
         ("Who runs the company?", "Chief Executive Priya Raman said the company would grow.",
          "The company, based in Denver, said on Monday that it would grow."),
+        ("Who opened the bridge?", "Mayor's aide Ann Lee, 54, cut the ribbon.", "The bridge opened, 40 years late."),
         ("Who leads the union?", "Oscar Ferreira, the union's regional secretary, spoke to workers.",
          "A smaller union, the Ferry Officers' Guild, joined the strike."),
         ("Which judge heard the case?", "Judge Adaeze Whitcombe dismissed the application.",
