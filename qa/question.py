@@ -293,7 +293,8 @@ _PERIOD_UNITS = frozenset(
 )
 _FRACTIONS = frozenset("third thirds quarter quarters fifth fifths tenth tenths".split())
 _VAGUE_AMOUNTS = frozenset("a an several few many some".split())
-_SYMBOL_AMOUNT = re.compile(r"[$€£¥₹]\s?\d|\d\s*%")
+_MONEY_SIGN = re.compile(r"[$€£¥₹]\s?\d")  # "$115", "£ 3"
+_PERCENT_SIGN = re.compile(r"\d\s*%")  # "4.5%", "40 %"
 
 
 def _is_amount(word: str, vague: bool = False) -> bool:
@@ -310,9 +311,8 @@ def _amount_before(found: tuple[str, ...], j: int, vague: bool = False) -> bool:
 
 
 def _money(sentence: str, found: tuple[str, ...]) -> bool:
-    if "$" in sentence or "€" in sentence or "£" in sentence or "¥" in sentence or "₹" in sentence:
-        if _SYMBOL_AMOUNT.search(sentence):
-            return True
+    if _MONEY_SIGN.search(sentence):
+        return True
     return any(
         w in _CURRENCIES and not (w == "cent" and j and found[j - 1] == "per") and _amount_before(found, j, vague=True)
         for j, w in enumerate(found)
@@ -320,7 +320,7 @@ def _money(sentence: str, found: tuple[str, ...]) -> bool:
 
 
 def _percent(sentence: str, found: tuple[str, ...]) -> bool:
-    if "%" in sentence and _SYMBOL_AMOUNT.search(sentence):
+    if "%" in sentence and _PERCENT_SIGN.search(sentence):
         return True
     for j, w in enumerate(found):
         unit = w == "percent" or (w == "cent" and j and found[j - 1] == "per") or w == "percentage"

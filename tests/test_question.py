@@ -108,6 +108,9 @@ def test_measure_of_a_number_question(question, measure):
         ("How much is he paid?", "He earns 1.2 million euros a year.", "He leads 3,000 workers."),
         ("How much does a ticket cost?", "Tickets cost twelve euros.", "Tickets are sold at the pier."),
         ("What share of voters backed it?", "Five per cent backed it.", "Five voters backed it."),
+        # a sign counts only for its own kind: a share is no price, a price no share
+        ("How much did exports earn?", "Exports earned $12 million.", "Exports priced in $ rose 5%."),
+        ("What share of exports rose?", "Exports rose 5%.", "Exports rose to $12 (see the % column)."),
         ("What rate of interest does the loan carry?", "The loan carries 4.5% interest.", "The bank lent $2 million."),
         ("What share of the cost does the city cover?", "The city covers roughly 40 per cent.", "The city pays $46 million."),
         ("How long must it be repaid over?", "It is repayable over 12 years.", "It is repayable to the bank."),
