@@ -30,6 +30,7 @@ NUMBER_WORDS = frozenset(
 )
 _DATE_WORDS = frozenset(MONTHS + DAYS + "century decade yesterday today tomorrow ago year years".split())
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
+_ASKS_YEAR = re.compile(r"\b(what|which) year\b", re.IGNORECASE)
 _WORDLIKE = re.compile(r"[^\W\d_][\w'’.-]*")
 _REASON = re.compile(
     r"\b(because|since|due to|owing to|as a result|so that|in order to|reason|caused?|"
@@ -119,11 +120,13 @@ _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), f
         r"spokesperson|spokesman|spokeswoman|executive|mayor|lawyer|scientist|researcher|professor|"
         r"author|analyst|player|coach|director|manager|chair|chairman|chairwoman|secretary|senator|"
         r"governor|founder|owner|candidate|politician|officer|expert|economist|doctor|writer|actor|"
-        r"singer|artist|person|man|woman)\b"
+        r"singer|artist|person|man|woman|member|trustee|councillor|councilor|lawmaker|legislator|"
+        r"delegate)s?\b"  # plurals too: "Which board members voted no?" asks for names
     )),
     ("place", re.compile(
         r"^where\b|^((in|at|from|to) )?(which|what) (city|town|village|country|region|province|state|"
-        r"place|location|port|island|county|district)\b"
+        r"place|location|port|island|county|district|cities|towns|villages|countries|regions|provinces|"
+        r"states|places|locations|ports|islands|counties|districts|venue|venues)\b"
     )),
     ("reason", re.compile(r"^(why|for what reason|what (was|is|were|are) the reasons?)\b")),
 )
@@ -271,6 +274,8 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
     if answer_type == "number":
         return any(w in NUMBER_WORDS for w in s_words) or bool(quantities(sentence) - q_words)
     if answer_type == "date":
+        if _ASKS_YEAR.search(question.text):  # "In what year...": a month or "Monday" does not answer
+            return any(_YEAR.fullmatch(w) for w in s_words)
         return any(w in _DATE_WORDS or _YEAR.fullmatch(w) for w in s_words)
     if answer_type == "reason":
         return bool(_REASON.search(sentence))

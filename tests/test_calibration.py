@@ -33,3 +33,40 @@ def test_linear_model_standardises_then_weighs():
 def test_calibration_file_is_valid_json_with_both_models():
     data = json.loads(CALIBRATION_FILE.read_text())
     assert {"ranker", "abstainer", "threshold"} <= set(data)
+
+
+def _calibrate_script():
+    """eval/calibrate.py, imported as a module (it is a script, not part of the package)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "eval" / "calibrate.py"
+    spec = importlib.util.spec_from_file_location("calibrate_script", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_threshold_takes_the_best_overall_score_and_abstains_when_that_costs_nothing():
+    threshold = _calibrate_script()._threshold
+    # good answers at 0.9 and 0.8, an answerable question whose first sentence is wrong at 0.75,
+    # an unanswerable one at 0.7. A question scores when answered right or rightly abstained:
+    # t = 0.7: 2/4; 0.75: 3/4; 0.8: 3/4 (the wrong first sentence is no loss); 0.9: 2/4
+    prob = np.array([0.9, 0.8, 0.75, 0.7])
+    answerable = np.array([True, True, True, False])
+    top_ok = np.array([True, True, False, False])
+    assert threshold(prob, answerable, top_ok, np.array(["a"] * 4)) == 0.8  # the higher of the best
+
+
+def test_threshold_weighs_each_set_the_same():
+    threshold = _calibrate_script()._threshold
+    # "big": 8 good answers, two of them scored 0.6; "small": a good answer (0.9) and an
+    # unanswerable question (0.65). Per set, t = 0.65 or 0.9 scores (6/8 + 2/2) / 2 = 0.875 and
+    # t = 0.6 scores (8/8 + 1/2) / 2 = 0.75. Pooled, "big" would decide: 9/10 at 0.6
+    prob = np.array([0.6, 0.6] + [0.9] * 6 + [0.9, 0.65])
+    answerable = np.array([True] * 9 + [False])
+    top_ok = np.array([True] * 9 + [False])
+    sets = np.array(["big"] * 8 + ["small"] * 2)
+    assert threshold(prob, answerable, top_ok, sets) == 0.9

@@ -19,6 +19,11 @@ from qa.question import analyse, has_answer_type, has_measure, has_strong_type, 
         ("What senior minister resigned?", "person"),
         ("Which judgment did the court overturn?", None),
         ("Who chaired the meeting?", "person"),
+        ("Which board members voted against the plan?", "person"),  # plurals ask for names too
+        ("Which ministers resigned?", "person"),
+        ("Which members of the band left?", "person"),
+        ("Which countries rejected troops?", "place"),
+        ("Which remembers the war?", None),  # a role word must be a whole word
         ("Where did he travel?", "place"),
         ("In which city is the buyer based?", "place"),
         ("Why are the Baltic states more open?", "reason"),
@@ -64,6 +69,14 @@ def test_date_and_person_types():
     who = analyse("Who chaired the meeting?")
     assert has_answer_type("person", "The meeting was chaired by Gabrielius Landsbergis.", who)
     assert not has_answer_type("person", "the meeting was long.", who)
+
+
+def test_a_year_question_wants_a_year_not_any_date():
+    q = analyse("In what year was the company founded?")
+    assert has_answer_type("date", "The company was founded in 2011.", q)
+    assert not has_answer_type("date", "The company said on Monday, October 6, that it was growing.", q)
+    when = analyse("When was the company founded?")
+    assert has_answer_type("date", "The company said on Monday, October 6, that it was growing.", when)
 
 
 def test_days_of_the_month_and_bare_years_are_not_quantities():
