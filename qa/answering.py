@@ -118,15 +118,39 @@ def missing_names(q: Question, view: IndexView, doc_ids: list[str]) -> list[str]
     return missing
 
 
+MARGIN = 1.2  # a runner-up within this many log-odds of the best sentence joins the answer
+LIST_MARGIN = 1.2  # ... for a list question
+MAX_SENTENCES = 3  # ... which quotes up to this many ranked sentences (others: two)
+
+
+def quoted(
+    passages: list[Passage],
+    is_list: bool,
+    margin: float = MARGIN,
+    list_margin: float = LIST_MARGIN,
+    max_sentences: int = MAX_SENTENCES,
+) -> list[Passage]:
+    """The ranked sentences an answer quotes: the best, and the runners-up close behind it."""
+    if not passages:
+        return []
+    limit, margin = (max_sentences, list_margin) if is_list else (2, margin)
+    chosen = [passages[0]]
+    for p in passages[1:]:
+        if len(chosen) >= limit or p.score < passages[0].score - margin:
+            break
+        chosen.append(p)
+    return chosen
+
+
 class ExtractiveAnswerer:
     """`answer(question, passages, view) -> Answer`: sentences from the articles, cited."""
 
     def __init__(
         self,
         calibration: Calibration | None = None,
-        margin: float = 1.2,
-        list_margin: float = 1.2,
-        max_sentences: int = 3,
+        margin: float = MARGIN,
+        list_margin: float = LIST_MARGIN,
+        max_sentences: int = MAX_SENTENCES,
     ) -> None:
         """`margin`: a runner-up within this many log-odds of the best joins the answer (two
         sentences at most); `list_margin` and `max_sentences` do the same for list questions.
@@ -155,12 +179,7 @@ class ExtractiveAnswerer:
         if confidence < self.calibration.threshold or features[_MISSING_NAMES] == 1.0:
             # weak evidence, or every name the question mentions is absent from the articles
             return self._abstain(question, passages, docs, confidence)
-        chosen = [best]
-        limit, margin = (self.max_sentences, self.list_margin) if q.is_list else (2, self.margin)
-        for p in passages[1:]:
-            if len(chosen) >= limit or p.score < best.score - margin:
-                break
-            chosen.append(p)
+        chosen = quoted(passages, q.is_list, self.margin, self.list_margin, self.max_sentences)
         spans: list[tuple[str, int, int]] = []
         for p in chosen:  # best first: the first citation is the strongest evidence
             antecedent = self._antecedent(p, view)

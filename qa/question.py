@@ -156,6 +156,9 @@ MEASURES = (
     ("money", re.compile(
         rf"\bhow much\b(?=.*\b({_MONEY_WORDS})\b)|\b{_WHAT_THE}(\w+ )?(price|cost|fee|fare|salary|"
         r"wage|budget|fine|sum)\b|\b(sell|sells|sold|retail|retails|priced|go|going|bought|buy) for\b"
+        # "What will the new model cost?": "cost" the verb, not a noun after "the", "of", "about"...
+        r"|^what (will|would|does|do|did|could|might|should) .*\b(?<!the )(?<!its )(?<!their )(?<!of )"
+        r"(?<!about )(?<!a )(?<!total )(?<!the full )cost\b"
     )),
     ("period", re.compile(
         r"\bhow long\b|\bhow many (seconds|minutes|hours|days|weeks|months|years|decades|centuries)\b"
@@ -174,17 +177,49 @@ def _count_stem(word: str) -> str:
     return stems[0] if stems else word
 
 
-# Nouns for people: a count of one is answered by a count of another ("how many people" by "9,400
-# riders", "how many jobs" by "650 workers"). General English, not any article's wording.
-PEOPLE = frozenset(
-    _count_stem(w)
-    for w in """people persons person residents inhabitants citizens riders passengers commuters
-    travellers travelers workers employees staff jobs members voters students pupils patients
-    participants soldiers troops fans visitors children adults families households customers users
-    tourists officers firefighters volunteers protesters men women males females individuals
-    players teachers doctors nurses farmers miners refugees migrants victims casualties deaths
-    evacuees survivors spectators attendees delegates""".split()
+# Nouns for people. A count of people in general is answered by a count of any people and the
+# other way round ("how many people" by "9,400 riders", "how many passengers" by "2,300
+# people"); a count of a particular kind only by the same kind or one in its group ("how many
+# jobs" by "650 workers", not "how many teachers" by "610 students"). General English, not any
+# article's wording.
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(_count_stem(w) for w in text.split())
+
+
+GENERIC_PEOPLE = _stems("people persons person individuals residents inhabitants citizens families households")
+PEOPLE_GROUPS = tuple(
+    _stems(group)
+    for group in (
+        "workers employees staff jobs",
+        "riders passengers commuters travellers travelers users customers",
+        "visitors tourists spectators attendees fans",
+        "patients participants volunteers",
+        "soldiers troops",
+        "victims casualties deaths",
+        "evacuees refugees migrants survivors",
+        "students pupils children",
+        "men males",
+        "women females",
+        "adults",
+        "members voters delegates",
+        "officers firefighters",
+        "protesters",
+        "players",
+        "teachers",
+        "doctors nurses",
+        "farmers",
+        "miners",
+    )
 )
+PEOPLE = GENERIC_PEOPLE.union(*PEOPLE_GROUPS)
+
+
+def _people_like(counted: frozenset[str]) -> frozenset[str]:
+    """The people nouns whose count answers a count of `counted`."""
+    if counted & GENERIC_PEOPLE:
+        return PEOPLE
+    kin = [group for group in PEOPLE_GROUPS if counted & group]
+    return GENERIC_PEOPLE.union(*kin) if kin else frozenset()
 
 
 def _measure(lowered: str) -> tuple[str | None, tuple[str, ...]]:
@@ -374,9 +409,7 @@ def has_measure(question: Question, sentence: str) -> bool:
         return bool(_AGE.search(sentence))
     if not question.counted:
         return True
-    counted = set(question.counted)
-    if counted & PEOPLE:  # "how many people" is answered by "9,400 riders"
-        counted |= PEOPLE
+    counted = set(question.counted) | _people_like(frozenset(question.counted))
     for j, word in enumerate(found):
         if _count_stem(word) in counted:
             before = found[max(0, j - COUNT_WINDOW) : j]

@@ -3,10 +3,12 @@
 import pytest
 
 from qa import Assistant
-from qa.answering import ABSTAIN_FEATURES, ExtractiveAnswerer, abstention_features
+from qa.answering import ABSTAIN_FEATURES, ExtractiveAnswerer, abstention_features, quoted
 from qa.calibration import Calibration, load_calibration
+from qa.chunking import Sentence
 from qa.citations import is_faithful
 from qa.question import analyse
+from qa.retrieval import Passage
 
 ARTICLE = """Regional airline orders six electric planes
 
@@ -185,3 +187,14 @@ def test_a_short_sentence_brings_nothing_for_a_question_asking_for_one_thing(lis
     answer = list_bot.ask("How many patients tested the new evening routine?")
     assert answer.citations[0].quote.startswith("A hospital in Lund tested")
     assert "Nurses also knew" not in answer.text
+
+
+def _ranked(*scores: float) -> list[Passage]:
+    return [Passage("d.txt", Sentence("d.txt", i, 10 * i, 10 * i + 9, i), s, (), f"s{i}") for i, s in enumerate(scores)]
+
+
+def test_an_answer_quotes_the_runners_up_close_behind_the_best():
+    assert [p.text for p in quoted(_ranked(2.0, 1.0, 0.9), is_list=False, margin=1.2)] == ["s0", "s1"]  # two at most
+    assert [p.text for p in quoted(_ranked(2.0, 0.5), is_list=False, margin=1.2)] == ["s0"]  # too far behind
+    assert [p.text for p in quoted(_ranked(2.0, 1.5, 1.2, 1.1), is_list=True, list_margin=1.2)] == ["s0", "s1", "s2"]
+    assert quoted([], is_list=False) == []

@@ -100,6 +100,8 @@ def test_days_of_the_month_and_bare_years_are_not_quantities():
         ("How long must the loan be repaid over?", "period"),
         ("How many years did the trial last?", "period"),
         ("How old is the mayor?", "age"),
+        ("What will the new model cost when it goes on sale?", "money"),
+        ("What did the council decide about the cost?", None),  # "cost" is not the verb asked about
         ("How many new buses will the authority buy?", "count"),
         ("How much water does the lake hold?", None),  # an amount, of no kind named here
         ("What does each extra percentage point of pay add to the bill?", None),
@@ -131,6 +133,10 @@ def test_measure_of_a_number_question(question, measure):
         ("How many litres will the distributor take?", "It will take 60,000 litres.", "It will take 20,000 bottles."),
         ("How many tons of plants are there?", "It holds 90,790 tonnes of plants.", "It holds 90,790 kinds of plants."),
         ("How many people use the route?", "The route carries 9,400 riders a day.", "The route opened in 2019."),
+        # a particular kind of people is counted by its own kind, its group or people in general
+        ("How many passengers use the ferry?", "The island is home to 2,300 people.", "The ferry has 12 crew."),
+        ("How many jobs will it bring?", "It will hire 650 workers.", "It will hire for 650 days."),
+        ("How many teachers work there?", "It employs 45 teachers.", "Its 610 students will move."),
         ("How many treaties protected rights?", "None of the treaties mention rights.", "The treaties were signed in 1957."),
     ],
 )
