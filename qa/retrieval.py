@@ -5,10 +5,9 @@
    fused by reciprocal rank fusion, and the sentences of the best fused chunks join the pool (so
    a hit's neighbours are candidates too). One Chroma query per question.
 2. Every candidate sentence gets the features in `FEATURES`: cosines to the question (the
-   sentence, the sentence with the one before it and with the one after, its best chunk),
-   IDF-weighted coverage of the question's terms (the sentence, and with its neighbours), BM25,
-   ranks, whether it holds the kind of answer asked for (a number for "how many"...), its
-   position.
+   sentence, the sentence with the one before it, its best chunk), IDF-weighted coverage of the
+   question's terms (the sentence, and with its neighbours), BM25, ranks, whether it holds the
+   kind of answer asked for (a number for "how many"...), its position.
 3. A linear ranker fitted by eval/calibrate.py (qa/calibration.json) turns them into log-odds
    that the sentence holds the answer. Page furniture is never a candidate.
 
@@ -63,19 +62,8 @@ FEATURES = (
     # count of things: question.MEASURES) and the sentence holds no quantity of that kind
     "type_strong",  # a "who" question and a person marked as news writing marks one, or a "when"
     # question and a calendar date (question.has_strong_type)
-    "dense_next",  # cosine(question, the sentence together with the one after it)
 )
 SOFT_MATCH = 0.6
-
-
-@dataclass(frozen=True)
-class _Cosines:
-    """Cosines of the question to each candidate (by sentence id) and to chunks (by chunk id)."""
-
-    sentence: dict[str, float]
-    window: dict[str, float]  # the sentence joined with the one before it
-    following: dict[str, float]  # ... with the one after it
-    chunks: dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -272,8 +260,7 @@ class Retriever:
         ids = [id_ for id_ in candidates if self._visible(view, id_)]
         if not ids:
             return []
-        cos = self._cosines(view, ids, dense_s, dense_c, vector)
-        dense, window, chunk_scores = cos.sentence, cos.window, cos.chunks
+        dense, window, chunk_scores = self._cosines(view, ids, dense_s, dense_c, vector)
         bm25 = sentence_bm25.of(ids)
         weighted = idf_weights(terms, view.sentences)
         asked = _Asked(
@@ -291,7 +278,6 @@ class Retriever:
             self._features(
                 view, asked, id_, fact, dense.get(id_, 0.0), bm25.get(id_, 0.0), chunk_scores,
                 dense_rank[id_], bm25_rank[id_], window.get(id_, 0.0), soft_values,
-                cos.following.get(id_, 0.0),
             )
             for id_, fact, soft_values in zip(ids, facts, soft)
         ]
@@ -338,11 +324,10 @@ class Retriever:
         known: dict[str, float],
         known_chunks: dict[str, float],
         vector: np.ndarray,
-    ) -> _Cosines:
+    ) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
         """Cosines to the query from the candidates' stored sentence vectors (one catalog read):
         - of each sentence;
-        - of each sentence joined with the one before it ("He said..." borrows its subject), and
-          with the one after it ("The trial had limitations." announces what follows);
+        - of each sentence joined with the one before it ("He said..." borrows its subject);
         - of every chunk holding a candidate: a chunk's vector is the normalised mean of its
           sentences' vectors, so its cosine is sum(cosines) / |sum(vectors)|.
         Where a document's vectors cannot be read, the nearest-neighbour scores stand in."""
@@ -353,7 +338,6 @@ class Retriever:
         stored = self.index.sentence_vectors(view, list(by_doc))
         dense: dict[str, float] = {}
         window: dict[str, float] = {}
-        following: dict[str, float] = {}
         chunks: dict[str, float] = {}
         for doc_id, indexes in by_doc.items():
             vectors = stored.get(doc_id)
@@ -361,7 +345,7 @@ class Retriever:
             if vectors is None or len(vectors) != n:
                 for i in indexes:
                     id_ = sentence_id(doc_id, i)
-                    dense[id_] = window[id_] = following[id_] = known.get(id_, 0.0)
+                    dense[id_] = window[id_] = known.get(id_, 0.0)
                     for c in _chunks_of(i, n):
                         chunks.setdefault(chunk_id(doc_id, c), known_chunks.get(chunk_id(doc_id, c), 0.0))
                 continue
@@ -369,20 +353,17 @@ class Retriever:
             flags = view.furniture[doc_id]
             for i in indexes:
                 id_ = sentence_id(doc_id, i)
-                dense[id_] = window[id_] = following[id_] = float(sims[i])
+                dense[id_] = window[id_] = float(sims[i])
                 if i > 0 and not flags[i - 1]:
                     joined = vectors[i - 1] + vectors[i]
                     window[id_] = float(sims[i - 1] + sims[i]) / max(math.sqrt(float(joined @ joined)), 1e-12)
-                if i + 1 < n and not flags[i + 1]:
-                    joined = vectors[i] + vectors[i + 1]
-                    following[id_] = float(sims[i] + sims[i + 1]) / max(math.sqrt(float(joined @ joined)), 1e-12)
                 for c in _chunks_of(i, n):
                     key = chunk_id(doc_id, c)
                     if key not in chunks:
                         span = chunk_window(c, CHUNK_SIZE, CHUNK_OVERLAP)
                         total = vectors[span].sum(axis=0)
                         chunks[key] = float(sims[span].sum()) / max(math.sqrt(float(total @ total)), 1e-12)
-        return _Cosines(dense, window, following, chunks)
+        return dense, window, chunks
 
     @staticmethod
     def _visible(view: IndexView, id_: str) -> bool:
@@ -418,7 +399,6 @@ class Retriever:
         bm25_rank: int,
         dense_window: float,
         soft: tuple[float, float],
-        dense_next: float,
     ) -> tuple[tuple[str, Sentence, str], list[float]]:
         doc_id, i = split_id(id_)
         q, pairs, names = asked.question, asked.pairs, asked.names
@@ -445,6 +425,5 @@ class Retriever:
             *soft,
             0.0 if has_measure(q, facts.text) else 1.0,
             1.0 if has_strong_type(q, facts.text) else 0.0,
-            dense_next,
         ]
         return (doc_id, view.entries[doc_id].sentences[i], facts.text), values
