@@ -4,8 +4,8 @@ Method (described in eval/REPORT.md and the README):
 1. Every question of the sets fitted on (eval/datasets: article_dev, own_articles,
    heldout_articles, train_articles, squad2_public; never the blind heldout2_articles and
    heldout3_articles) is run through the real retriever, which returns all its candidate
-   sentences with features (qa.retrieval.FEATURES). A candidate is positive when it holds the gold evidence (a `support`
-   string, or a SQuAD gold answer inside the question's own context).
+   sentences with features (qa.retrieval.FEATURES). A candidate is positive when it holds the
+   gold evidence (a `support` string, or a SQuAD gold answer inside the question's own context).
 2. Ranker: pairwise logistic regression (a linear RankNet, standardised features, L2): an
    evidence sentence's features minus a non-evidence sentence's, per question.
 3. Abstainer: logistic regression with monotone weights (see ABSTAIN_SIGNS) on per-question
@@ -238,11 +238,10 @@ def _threshold(prob: np.ndarray, answerable: np.ndarray, answer_ok: np.ndarray, 
 
     It replaced keeping 90% of the good answers (5f0ed14 and before): once the held-out and
     training article sets were fitted on, that rule set 0.43 and abstained on more answerable
-    questions than unanswerable ones on the news sets. Out of fold at b03dc80, mean overall 0.670
-    at 0.43 against 0.682 at 0.30, the best, and 0.672 at 0.345, the one chosen; counting as
-    right the questions whose evidence came second, which the answer often quotes too, 0.740
-    against 0.771. In `qa eval`, own articles answered right: 63.4% at 0.43, 82.9% at 0.345. Pooling the sets instead would let SQuAD's 261 paragraph-worded questions
-    decide for news articles."""
+    questions than unanswerable ones on the news sets (at b03dc80, `qa eval` on own articles:
+    63.4% answered right at 0.43, 82.9% at 0.345, with one unanswerable question fewer refused).
+    Pooling the sets instead would let SQuAD's 261 paragraph-worded questions decide for news
+    articles."""
     names = sorted(set(sets))
     best_score, scored = -1.0, []
     for t in np.unique(prob):
@@ -254,7 +253,9 @@ def _threshold(prob: np.ndarray, answerable: np.ndarray, answer_ok: np.ndarray, 
     return max(t for t, score in scored if score >= best_score - SLACK) if scored else 0.5
 
 
-def _report(name: str, items: list[Item], prob: np.ndarray, top_ok: np.ndarray, quotes_ok: np.ndarray, t: float) -> str:
+def _report(
+    name: str, items: list[Item], prob: np.ndarray, top_ok: np.ndarray, quotes_ok: np.ndarray, t: float
+) -> str:
     answerable = np.asarray([it.answerable for it in items])
     answered = prob >= t
     top1 = top_ok[answerable].mean()
