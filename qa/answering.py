@@ -173,7 +173,6 @@ class ExtractiveAnswerer:
         docs = {p.doc_id: view.entries[p.doc_id].doc for p in passages}  # every span is in one
         if not passages:
             return self._abstain(question, [], docs, 0.0)
-        best = passages[0]
         features = abstention_features(q, passages, view)
         confidence = float(self.calibration.abstainer.probability(np.asarray(features))[0])
         if confidence < self.calibration.threshold or features[_MISSING_NAMES] == 1.0:
