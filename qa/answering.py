@@ -25,7 +25,7 @@ import numpy as np
 from .calibration import Calibration, load_calibration
 from .citations import Citation, make_citations
 from .index import IndexView
-from .keyword import fold
+from .keyword import fold, tokenize
 from .question import Question, analyse
 from .retrieval import Passage, neighbourhood
 
@@ -41,6 +41,19 @@ NOT_IN_ARTICLES = "The articles don't say"
 ANNOUNCEMENT_WORDS = 6  # for list questions, a sentence this short announces what follows...
 FOLLOWING = 2  # ... and brings up to this many next sentences of its paragraph
 _SHORT_ANNOUNCEMENT = re.compile(r"^[^\d\"“”]*\.$")  # no number, no quote: says little on its own
+# ... and so does one that counts what the list question asks about without naming them: "The
+# participants were divided into three groups." for "What were the three groups...?"
+_COUNTS_THINGS = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|several|various)\s+(?:[a-z-]+\s+)?([a-z]+s)\b"
+)
+
+
+def _announces(text: str, terms: tuple[str, ...]) -> bool:
+    """Does the sentence (no number, no quote) count things that the question's `terms` name?"""
+    if not _SHORT_ANNOUNCEMENT.match(text):
+        return False
+    stems = (tokenize(plural) for plural in _COUNTS_THINGS.findall(text))
+    return any(stem and stem[0] in terms for stem in stems)
 
 
 @dataclass(frozen=True)
@@ -81,6 +94,14 @@ ABSTAIN_AGAINST = (
 )
 _MISSING_NAMES = ABSTAIN_FEATURES.index("missing_names")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Numbers written as words, so that "Genghis's 3rd son" finds "his third son" (one to twenty,
+# cardinal and ordinal): general English.
+_SMALL = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen \
+seventeen eighteen nineteen twenty".split()
+_ORDINAL = "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth \
+fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split()
+_WORD_NUMBER = {w: str(i + 1) for words in (_SMALL, _ORDINAL) for i, w in enumerate(words)}
+_NUMBER_WORD = re.compile(rf"\b({'|'.join(_WORD_NUMBER)})\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|without|cannot)\b|n['’]t\b", re.IGNORECASE)
 
 
@@ -91,6 +112,7 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
     around = " ".join(neighbourhood(view, best.doc_id, best.sentence.index))  # e.g. the year asked about
     numbers = {n.replace(",", "") for n in _NUMBER.findall(q.text)}
     found = {n.replace(",", "") for n in _NUMBER.findall(around)}
+    found.update(_WORD_NUMBER[w.lower()] for w in _NUMBER_WORD.findall(around))
     return [
         best.score,
         best.score - second,
@@ -107,13 +129,19 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
     ]
 
 
+_DEMONYM = re.compile(r"(?:ian|an|n|ese|ish|i)$")  # "Andalusian" -> "Andalus", "Chinese" -> "Chin"
+
+
 def missing_names(q: Question, view: IndexView, doc_ids: list[str]) -> list[str]:
-    """Names in the question that none of the given documents contains."""
+    """Names in the question that none of the given documents contains, in its own form or, for
+    a people or place adjective, as the place ("Andalusian" is in "Andalusia")."""
     texts = [fold(view.entries[d].doc.text) for d in dict.fromkeys(doc_ids)]
     missing = []
     for name in q.names:
         name = re.sub(r"['’]s$", "", name)
-        if not any(name in text for text in texts):
+        stem = _DEMONYM.sub("", name)
+        forms = (name, stem) if len(stem) >= 4 and " " not in name else (name,)
+        if not any(form in text for form in forms for text in texts):
             missing.append(name)
     return missing
 
@@ -182,7 +210,7 @@ class ExtractiveAnswerer:
         spans: list[tuple[str, int, int]] = []
         for p in chosen:  # best first: the first citation is the strongest evidence
             antecedent = self._antecedent(p, view)
-            following = self._following(p, view, q.is_list)
+            following = self._following(p, view, q.is_list, q.terms)
             for s in ([antecedent] if antecedent else []) + [p.sentence] + following:
                 if (p.doc_id, s.start, s.end) not in spans:
                     spans.append((p.doc_id, s.start, s.end))
@@ -203,11 +231,14 @@ class ExtractiveAnswerer:
         return None
 
     @staticmethod
-    def _following(p: Passage, view: IndexView, is_list: bool) -> list:  # type: ignore[type-arg]
-        """The next sentences of the paragraph when `p` only announces them."""
+    def _following(
+        p: Passage, view: IndexView, is_list: bool, terms: tuple[str, ...] = ()
+    ) -> list:  # type: ignore[type-arg]
+        """The next sentences of the paragraph when `p` only announces them: it ends with a colon,
+        or, for a list question, is short or counts what the question's `terms` name."""
         text = p.text.strip()
         short = len(text.split()) <= ANNOUNCEMENT_WORDS and bool(_SHORT_ANNOUNCEMENT.match(text))
-        if not (text.endswith(":") or (is_list and short)):
+        if not (text.endswith(":") or (is_list and (short or _announces(text, terms)))):
             return []
         entry = view.entries[p.doc_id]
         flags = view.furniture[p.doc_id]

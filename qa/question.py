@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from . import embeddings
 from .keyword import STOPWORDS, fold, tokenize, words
 
 MONTHS = (
@@ -49,7 +50,9 @@ _LIST_CUES = re.compile(
     r"members|places|names|parties|factors|areas|risks|features|products|changes)\b"
     r"|\b(list|name all|name the|what are|what were|who are|who were|which ones|what roles|what measures)\b"
     # "What shortcomings do...", "What tools and techniques did...": a plural noun, then the verb
+    # ("What weaknesses of the study did...": of a thing, too)
     r"|^(which|what)\s+(\w+\s+(and\s+)?){0,2}(?!(?:does|has|was|is|this|its|thus)\b)\w+[^su'\W]s\s+"
+    r"(of\s+(the\s+|its\s+|their\s+|his\s+|her\s+)?\w+\s+)?"
     r"(do|did|are|were|have|had|will|would|can|could|should|may|might|must)\b",
     re.IGNORECASE,
 )
@@ -65,7 +68,8 @@ class Question:
     refers_back: bool  # uses a pronoun or ellipsis that the conversation must resolve
     names: tuple[str, ...]  # capitalised names in the question, folded
     measure: str | None = None  # what a number question measures: see MEASURES
-    counted: tuple[str, ...] = ()  # for measure 'count': stems of what is counted ("how many buses")
+    counted: tuple[str, ...] = ()  # for measure 'count': the words of what is counted ("how many buses")
+    asks_role: bool = False  # a "who" question about who leads, runs, owns or founded something
 
 
 _QUESTION_WORD = r"(?:what|how|why|when|where|who|whom|whose|which)\b"
@@ -198,8 +202,8 @@ PEOPLE_GROUPS = tuple(
         "victims casualties deaths",
         "evacuees refugees migrants survivors",
         "students pupils children",
-        "men males",
-        "women females",
+        "men males boys",
+        "women females girls",
         "adults",
         "members voters delegates",
         "officers firefighters",
@@ -223,7 +227,7 @@ def _people_like(counted: frozenset[str]) -> frozenset[str]:
 
 
 def _measure(lowered: str) -> tuple[str | None, tuple[str, ...]]:
-    """The measure a question asks for, and for a count the stems of what it counts: the words
+    """The measure a question asks for, and for a count the words of what it counts: the words
     after "how many" up to the first function word ("how many new buses will..." -> new, buses)."""
     kind = next((kind for kind, pattern in MEASURES if pattern.search(lowered)), None)
     if kind != "count":
@@ -234,7 +238,7 @@ def _measure(lowered: str) -> tuple[str | None, tuple[str, ...]]:
         if word in STOPWORDS:
             break
         if not word.isdigit():
-            counted.append(_count_stem(word))
+            counted.append(word)
     return kind, tuple(counted)
 
 
@@ -258,17 +262,19 @@ def analyse(text: str) -> Question:
         _FOLLOWUP_OPENERS
     )
     measure, counted = _measure(lowered)
+    # "What will a bottle sell for?" asks for a number though no question word says so
+    answer_type = _answer_type(lowered) or ("number" if measure else None)
     return Question(
         text=text,
         terms=tuple(tokenize(text)),
-        # "What will a bottle sell for?" asks for a number though no question word says so
-        answer_type=_answer_type(lowered) or ("number" if measure else None),
+        answer_type=answer_type,
         is_list=bool(_LIST_CUES.search(lowered)),
         is_yesno=bool(re.match(_AUXILIARY, lowered)),
         refers_back=refers_back or len(tokens) <= 3,
         names=tuple(dict.fromkeys(names_in(text))),
         measure=measure,
         counted=counted,
+        asks_role=answer_type == "person" and bool(_ASKS_ROLE.search(lowered)),
     )
 
 
@@ -409,13 +415,30 @@ def has_measure(question: Question, sentence: str) -> bool:
         return bool(_AGE.search(sentence))
     if not question.counted:
         return True
-    counted = set(question.counted) | _people_like(frozenset(question.counted))
     for j, word in enumerate(found):
-        if _count_stem(word) in counted:
-            before = found[max(0, j - COUNT_WINDOW) : j]
-            if any(w.isdigit() or w in NUMBER_WORDS or w in _NONE for w in before):
+        before = found[max(0, j - COUNT_WINDOW) : j]
+        if any(w.isdigit() or w in NUMBER_WORDS or w in _NONE for w in before):
+            if _counts(question.counted, word):
                 return True
     return False
+
+
+NEAR_WORD = 0.55  # word-vector cosine at which a word of the evidence stands for one asked about
+
+
+@lru_cache(maxsize=65_536)
+def _counts(counted: tuple[str, ...], word: str) -> bool:
+    """Does a number before `word` count what the question counts? When `word` has the stem of
+    a counted word, is a people noun that answers a count of these people (`_people_like`), or
+    lies near a counted word in the model's word vectors ("houses" by "37 homes")."""
+    stems = frozenset(_count_stem(w) for w in counted)
+    stem = _count_stem(word)
+    if stem in stems or stem in _people_like(stems):
+        return True
+    if len(word) < 3 or word in STOPWORDS or stem in PEOPLE:  # for people _people_like decides:
+        return False  # "men" and "women" lie near each other
+    vectors = embeddings.word_vectors([*counted, word])
+    return bool((vectors[:-1] @ vectors[-1]).max() >= NEAR_WORD)
 
 
 # Stronger evidence of the answer type than "a name" or "a date word" (has_answer_type): for a
@@ -457,3 +480,27 @@ def has_strong_type(question: Question, sentence: str) -> bool:
             return True
         return "year" in q_words and any(y not in question.text for y in _YEAR.findall(sentence))
     return False
+
+
+# Who leads, runs, owns or founded something: news writing names the role rather than the verb the
+# question uses ("Who runs Volterra?" by "Chief Executive Priya Raman said..."; "Who was in
+# charge of the study?" by "... led by Dr. Inès Faure-Delacroix"). General English roles, not any
+# article's wording.
+_LEADING = (
+    r"runs?|ran|running|heads?|headed|heading|leads?|led|leading|manages?|managed|managing|chairs?|"
+    r"chaired|chairing|directs?|directed|directing|owns?|owned|founded|founders?|in charge|boss|"
+    r"leaders?|oversees?|oversaw|overseeing|supervis\w*|coordinat\w*"
+)
+_ASKS_ROLE = re.compile(rf"^whom?\b.*\b({_LEADING}|set up|started)\b")  # not "Whose complaint led to..."
+_ROLE = re.compile(
+    rf"\b({_LEADING}|chief executive|chief|ceo|president|chairman|chairwoman|chairperson|director|"
+    r"owner|owners|co-founded|manager|principal investigator|lead author|lead researcher|secretary|"
+    r"superintendent|commissioner)\b",
+    re.IGNORECASE,
+)
+
+
+def has_role(question: Question, sentence: str) -> bool:
+    """Does the sentence name a role of the kind the question asks about (`Question.asks_role`):
+    a chief executive, president, director, owner, founder, or someone who led or heads it?"""
+    return question.asks_role and bool(_ROLE.search(sentence))

@@ -32,7 +32,7 @@ from .index import Index, IndexView
 from .ingest import CHUNK_OVERLAP, CHUNK_SIZE
 from .calibration import LinearModel, load_calibration
 from .keyword import KeywordIndex, content_words, fold, token_set, token_tuple, tokenize
-from .question import Question, analyse, has_answer_type, has_measure, has_strong_type, names_in
+from .question import Question, analyse, has_answer_type, has_measure, has_role, has_strong_type, names_in
 
 RRF_K = 60
 
@@ -62,6 +62,8 @@ FEATURES = (
     # count of things: question.MEASURES) and the sentence holds no quantity of that kind
     "type_strong",  # a "who" question and a person marked as news writing marks one, or a "when"
     # question and a calendar date (question.has_strong_type)
+    "role",  # a question about who leads, runs or owns something and a sentence naming such a
+    # role: "chief executive", "led by", "owner" (question.has_role)
 )
 SOFT_MATCH = 0.6
 
@@ -425,5 +427,6 @@ class Retriever:
             *soft,
             0.0 if has_measure(q, facts.text) else 1.0,
             1.0 if has_strong_type(q, facts.text) else 0.0,
+            1.0 if has_role(q, facts.text) else 0.0,
         ]
         return (doc_id, view.entries[doc_id].sentences[i], facts.text), values

@@ -139,6 +139,21 @@ def test_a_number_the_question_pins_but_the_evidence_lacks_counts_against_answer
     assert evidence_signals(bot, "How many aircraft did NordAir order?")["missing_numbers"] == 0.0
 
 
+def test_a_number_written_in_words_is_the_number_the_question_pins(bot: Assistant):
+    assert evidence_signals(bot, "Why did NordAir order 6 electric aircraft?")["missing_numbers"] == 0.0
+    assert evidence_signals(bot, "Why did NordAir order 7 electric aircraft?")["missing_numbers"] == 1.0
+
+
+def test_a_people_or_place_adjective_is_found_as_its_place(tmp_path_factory: pytest.TempPathFactory):
+    olives = one_article_bot(tmp_path_factory, "olives.txt", (
+        "Olive growers ask for drought aid\n\n"
+        "Growers have asked the regional government of Andalusia for 35 million euros in emergency aid.\n"
+    ))
+    # "Andalusian" is in the article as "Andalusia"; nothing Catalan is
+    assert evidence_signals(olives, "How much aid did growers ask the Andalusian government for?")["missing_names"] == 0.0
+    assert evidence_signals(olives, "How much aid did growers ask the Catalan government for?")["missing_names"] == 1.0
+
+
 def test_a_negated_question_whose_evidence_has_no_negation_counts_against_answering(bot: Assistant):
     assert evidence_signals(bot, "Which unions did not welcome the plan?")["negation_unmatched"] == 1.0
     assert evidence_signals(bot, "Which unions welcomed the plan?")["negation_unmatched"] == 0.0
@@ -181,6 +196,19 @@ def test_a_sentence_that_announces_a_list_brings_the_items_after_it(list_bot: As
         "Nurses also knew which patients followed the routine.",
     ]
     assert "Doctors said" not in answer.text  # the next paragraph is not part of the list
+
+
+def test_a_sentence_that_counts_the_things_a_list_question_asks_for_brings_them(tmp_path_factory: pytest.TempPathFactory):
+    groups = one_article_bot(tmp_path_factory, "groups.txt", (
+        "Walking study in Bergen\n\n"
+        "Researchers in Bergen followed 120 adults through the winter.\n"
+        "The adults were split into three groups for twelve weeks. The first group walked after every meal. "
+        "The second group walked once each morning.\n"
+        "The study was paid for by a local foundation.\n"
+    ))
+    answer = groups.ask("What were the three groups the adults were split into?")
+    assert "walked after every meal" in answer.text and "walked once each morning" in answer.text
+    assert "local foundation" not in answer.text
 
 
 def test_a_short_sentence_brings_nothing_for_a_question_asking_for_one_thing(list_bot: Assistant):

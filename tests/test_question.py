@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.question import analyse, has_answer_type, has_measure, has_strong_type, names_in, parts
+from qa.question import analyse, has_answer_type, has_measure, has_role, has_strong_type, names_in, parts
 
 
 @pytest.mark.parametrize(
@@ -39,6 +39,8 @@ def test_list_and_yes_no_questions():
     assert not analyse("Who is the foreign minister?").is_list
     assert analyse("What shortcomings do the authors admit to?").is_list  # plural noun, then the verb
     assert analyse("What tools and techniques did the team use?").is_list
+    assert analyse("What weaknesses of the study did the researchers admit?").is_list  # ... of a thing, too
+    assert not analyse("What kind of study did the researchers run?").is_list
     assert not analyse("What does the plan cost?").is_list
     assert not analyse("What causes floods in the valley?").is_list
     assert not analyse("What has the company said?").is_list
@@ -137,6 +139,9 @@ def test_measure_of_a_number_question(question, measure):
         ("How many passengers use the ferry?", "The island is home to 2,300 people.", "The ferry has 12 crew."),
         ("How many jobs will it bring?", "It will hire 650 workers.", "It will hire for 650 days."),
         ("How many teachers work there?", "It employs 45 teachers.", "Its 610 students will move."),
+        ("How many women are in the club?", "The club has 40 women.", "The club has 40 men."),
+        # a near word in the model's word vectors counts too; a different unit does not
+        ("How many houses were destroyed?", "The fire destroyed 37 homes.", "The fire destroyed 12 barns."),
         ("How many treaties protected rights?", "None of the treaties mention rights.", "The treaties were signed in 1957."),
     ],
 )
@@ -210,3 +215,30 @@ def test_a_question_asking_several_things_splits_into_questions(question, expect
 )
 def test_other_questions_stay_whole(question):
     assert parts(question) == [question]
+
+
+@pytest.mark.parametrize(
+    "question, asks",
+    [
+        ("Who runs Volterra Energy?", True),
+        ("Who is in charge of the health authority?", True),
+        ("Who chaired the meeting in Vilnius?", True),
+        ("Who set up the cooperative?", True),
+        ("Who is the fire chief?", False),  # a role named outright needs no synonym
+        ("Whose complaint led the regulator to act?", False),  # "led to": a cause, not a leader
+        ("Which judge decided the case?", False),
+        ("When did she lead the team?", False),
+    ],
+)
+def test_a_question_about_who_leads_runs_or_owns_something(question, asks):
+    assert analyse(question).asks_role is asks
+
+
+def test_the_role_a_leader_question_asks_about_is_found_under_its_news_names():
+    runs = analyse("Who runs the club?")
+    assert has_role(runs, "The club's owner, developer Ann Brandt, pledged the rest.")
+    assert has_role(runs, "The study, led by Dr. Inès Faure, enrolled 300 people.")
+    assert has_role(runs, "Chief Executive Priya Raman said so.")
+    assert has_role(runs, "It was chaired by the foreign minister.")
+    assert not has_role(runs, "Ann Brandt said the club would move.")
+    assert not has_role(analyse("Who scored the goal?"), "Chief Executive Priya Raman scored.")
