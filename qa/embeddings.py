@@ -24,8 +24,7 @@ import json
 import os
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -148,8 +147,7 @@ class NumpyMiniLM:
         var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
         return (x - mean) / np.sqrt(var + self.eps) * ln[0] + ln[1]
 
-    def _hidden(self, ids: list[int]) -> np.ndarray:
-        """The last layer's vector of every token, (len(ids), 384)."""
+    def _one(self, ids: list[int]) -> np.ndarray:
         n, heads = len(ids), self.heads
         x = self._norm(self.word[ids] + self.position[:n] + self.token_type, self.ln0)
         for layer in self.layers:
@@ -164,10 +162,7 @@ class NumpyMiniLM:
             h = x @ layer.up + layer.up_bias
             h = h * np.float32(0.5) * (np.float32(1.0) + _erf(h * np.float32(1 / np.sqrt(2.0))))
             x = self._norm(h @ layer.down + layer.down_bias + x, layer.ln2)
-        return x
-
-    def _one(self, ids: list[int]) -> np.ndarray:
-        pooled = self._hidden(ids).mean(axis=0)
+        pooled = x.mean(axis=0)
         return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -180,31 +175,16 @@ class NumpyMiniLM:
         throughput with always-two vs this rule was within run-to-run noise: see
         docs/PERFORMANCE.md).
         """
-        with self._threads():
-            rows = [self._one(e.ids) for e in self.tokenizer.encode_batch(list(texts))]
-        return np.asarray(rows, dtype=np.float32).reshape(len(rows), DIMENSION)
-
-    def tokens(self, text: str) -> np.ndarray:
-        """The last layer's vector of each word piece of `text` (the [CLS] and [SEP] marks left
-        out), unit length: (pieces, 384) float32."""
-        ids = self.tokenizer.encode(text).ids
-        with self._threads():
-            x = self._hidden(ids)
-        x = x[1:-1] if len(x) > 2 else x
-        return (x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)).astype(np.float32)
-
-    @contextmanager
-    def _threads(self) -> Iterator[None]:
-        """BLAS threads: `BLAS_THREADS` when this is the only pass in flight, else one."""
         with self._active_lock:
             self._active += 1
             alone = self._active == 1
         try:
             with _blas_threads(BLAS_THREADS if alone else 1):
-                yield
+                rows = [self._one(e.ids) for e in self.tokenizer.encode_batch(list(texts))]
         finally:
             with self._active_lock:
                 self._active -= 1
+        return np.asarray(rows, dtype=np.float32).reshape(len(rows), DIMENSION)
 
 
 _ERF_A = tuple(np.float32(a) for a in (0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429))
@@ -260,23 +240,6 @@ def word_vectors(words: list[str]) -> np.ndarray:
     if not words:
         return np.zeros((0, DIMENSION), dtype=np.float32)
     return np.stack([_word_vector(w) for w in words])
-
-
-TOKEN_CACHE = 2048  # texts; ~23 KB each (30 word pieces in float16), ~47 MB when full
-
-
-@lru_cache(maxsize=TOKEN_CACHE)
-def _token_vectors(text: str) -> np.ndarray:
-    return small_model().tokens(text).astype(np.float16)
-
-
-def token_vectors(text: str) -> np.ndarray:
-    """The model's contextual vector of each word piece of `text`: its last layer before pooling,
-    unit length, float16. A sentence's words read in context, so "owns" lies near "owner" and
-    "in charge" near "chief executive"; the retriever matches a question's pieces against a
-    sentence's with them (`retrieval.late_interaction`). One forward pass per text (~12 ms for
-    a 30-piece sentence on this machine), cached for the last `TOKEN_CACHE` texts."""
-    return _token_vectors(text)
 
 
 def encode(texts: list[str], batch_size: int = BULK_BATCH, progress: bool | None = None) -> np.ndarray:

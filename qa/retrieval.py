@@ -10,9 +10,6 @@
    kind of answer asked for (a number for "how many"...), its position.
 3. A linear ranker fitted by eval/calibrate.py (qa/calibration.json) turns them into log-odds
    that the sentence holds the answer. Page furniture is never a candidate.
-4. A linear reranker reads the ranker's best `RERANK` again with the late interaction of the
-   question's and the sentence's contextual word-piece vectors (`late_interaction`), too costly
-   to compute for every candidate (one forward pass of the model per sentence, cached).
 
     >>> retriever = Retriever(Index.open(Path(".qa-index/corpus")))
     >>> best = retriever.run("Which countries rejected troops?", top_k=3)
@@ -25,7 +22,6 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,46 +66,6 @@ FEATURES = (
     # role: "chief executive", "led by", "owner" (question.has_role)
 )
 SOFT_MATCH = 0.6
-# Stage two: the ranker's best RERANK sentences are read again with one more feature, the late
-# interaction of the question's and the sentence's contextual word-piece vectors (ColBERT's
-# MaxSim: embeddings.token_vectors), which costs a forward pass per sentence and so is not
-# computed for every candidate.
-RERANK = 5
-RERANK_FEATURES = FEATURES + ("late_interaction",)
-
-
-def late_interaction(question: str, sentence: str) -> float:
-    """For each word piece of the question, its best cosine with a piece of the sentence, in
-    the model's contextual vectors; the mean (ColBERT's MaxSim). Unlike one vector per sentence
-    it keeps each asked word's own match ("owns" and "owner", "in charge" and "chief
-    executive"), and unlike word vectors it reads each word in its sentence."""
-    q = embeddings.token_vectors(question).astype(np.float32)
-    s = embeddings.token_vectors(sentence).astype(np.float32)
-    return float((q @ s.T).max(axis=1).mean()) if len(q) and len(s) else 0.0
-
-
-def rerank(
-    question: str,
-    passages: list[Passage],
-    reranker: LinearModel,
-    late: Callable[[str, str], float] = late_interaction,
-) -> list[Passage]:
-    """Stage two over `passages` (best first): the first RERANK, with `late_interaction` added to
-    their features, in the reranker's order and with its log-odds; then the rest, in their order,
-    their scores capped at the lowest of those."""
-    head = [
-        Passage(p.doc_id, p.sentence, 0.0, p.features + (late(question, p.text),), p.text) for p in passages[:RERANK]
-    ]
-    if not head:
-        return passages
-    scores = reranker.log_odds(np.asarray([p.features for p in head], dtype=np.float64))
-    head = sorted(
-        (Passage(p.doc_id, p.sentence, float(s), p.features, p.text) for p, s in zip(head, scores)),
-        key=lambda p: -p.score,
-    )
-    floor = head[-1].score
-    rest = [Passage(p.doc_id, p.sentence, min(p.score, floor), p.features, p.text) for p in passages[RERANK:]]
-    return head + rest
 
 
 @dataclass(frozen=True)
@@ -118,8 +74,8 @@ class Passage:
 
     doc_id: str
     sentence: Sentence
-    score: float  # the ranker's (or the reranker's) log-odds that this sentence holds the answer
-    features: tuple[float, ...]  # in FEATURES order (RERANK_FEATURES for the reranked)
+    score: float  # the ranker's log-odds that this sentence holds the answer
+    features: tuple[float, ...]  # in FEATURES order
     text: str
 
     def feature(self, name: str) -> float:
@@ -262,7 +218,6 @@ class Retriever:
         pool: int = 15,
         chunk_pool: int = 6,
         ranker: LinearModel | None = None,
-        reranker: LinearModel | None = None,
     ) -> None:
         if pool < 1 or chunk_pool < 1:
             raise ValueError("pool and chunk_pool must be >= 1")
@@ -270,7 +225,6 @@ class Retriever:
         self.pool = pool
         self.chunk_pool = chunk_pool
         self.ranker = ranker or load_calibration().ranker
-        self.reranker = reranker or load_calibration().reranker  # None: one stage
         self._facts_cache: OrderedDict[tuple[str, str, int], _SentenceFacts] = OrderedDict()
         self._facts_lock = threading.Lock()
 
@@ -335,8 +289,6 @@ class Retriever:
             for ((doc_id, sentence, text), values), score in zip(features, scores)
         ]
         passages.sort(key=lambda p: -p.score)
-        if self.reranker is not None:
-            passages = rerank(question, passages, self.reranker)
         return passages[:top_k]
 
     # -- pieces -------------------------------------------------------------------------------

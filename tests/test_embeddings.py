@@ -68,16 +68,6 @@ def test_word_vectors_are_unit_rows_that_put_related_words_closer() -> None:
     assert embeddings.word_vectors([]).shape == (0, embeddings.DIMENSION)
 
 
-def test_token_vectors_are_the_model_s_own_word_piece_vectors() -> None:
-    text = "The club's owner, Ann Brandt, pledged the rest."
-    vectors = embeddings.token_vectors(text)
-    torch_tokens = embeddings.model().encode([text], output_value="token_embeddings")[0].numpy()[1:-1]
-    torch_tokens /= np.linalg.norm(torch_tokens, axis=1, keepdims=True)
-    assert vectors.shape == torch_tokens.shape and vectors.dtype == np.float16  # [CLS] and [SEP] left out
-    np.testing.assert_allclose(vectors.astype(np.float32), torch_tokens, atol=2e-3)  # float16 rounding
-    assert embeddings.token_vectors(text) is vectors  # cached
-
-
 def test_long_texts_are_truncated_not_rejected() -> None:
     long = TEXTS[-1]
     longer = long + " and many more words at the end that the model never sees"
