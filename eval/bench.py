@@ -223,8 +223,8 @@ def w_warm(corpus: str, index: str, chroma_url: str | None, queries: list[str], 
             for p, q in (("p50", 50), ("p95", 95))
         })
     result = {key: median([r[key] for r in runs]) for key in runs[0]}
-    # the first pass asks each question for the first time: nothing of its own is cached yet (the
-    # reranker's word-piece vectors of sentences other questions read may be)
+    # the first pass asks each question for the first time: what it needs may not be cached yet
+    # (the facts of its candidate sentences, unless earlier questions read them)
     result.update({f"first_pass_{key}": value for key, value in runs[0].items()})
     result["queries"] = len(queries)
     result["repeats"] = repeats
