@@ -140,7 +140,7 @@ def test_measure_of_a_number_question(question, measure):
         ("How many jobs will it bring?", "It will hire 650 workers.", "It will hire for 650 days."),
         ("How many teachers work there?", "It employs 45 teachers.", "Its 610 students will move."),
         ("How many women are in the club?", "The club has 40 women.", "The club has 40 men."),
-        # a near word in the model's word vectors counts too; a different unit does not
+        # a near word in the model's word vectors counts too; another kind of thing does not
         ("How many houses were destroyed?", "The fire destroyed 37 homes.", "The fire destroyed 12 barns."),
         ("How many treaties protected rights?", "None of the treaties mention rights.", "The treaties were signed in 1957."),
     ],
