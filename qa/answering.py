@@ -49,9 +49,7 @@ _COUNTS_THINGS = re.compile(
 
 
 def _announces(text: str, terms: tuple[str, ...]) -> bool:
-    """Does the sentence (no number, no quote) count things that the question's `terms` name?"""
-    if not _SHORT_ANNOUNCEMENT.match(text):
-        return False
+    """Does the sentence count things that the question's `terms` name?"""
     stems = (tokenize(plural) for plural in _COUNTS_THINGS.findall(text))
     return any(stem and stem[0] in terms for stem in stems)
 
@@ -241,8 +239,9 @@ class ExtractiveAnswerer:
         """The next sentences of the paragraph when `p` only announces them: it ends with a colon,
         or, for a list question, is short or counts what the question's `terms` name."""
         text = p.text.strip()
-        short = len(text.split()) <= ANNOUNCEMENT_WORDS and bool(_SHORT_ANNOUNCEMENT.match(text))
-        if not (text.endswith(":") or (is_list and (short or _announces(text, terms)))):
+        says_little = is_list and bool(_SHORT_ANNOUNCEMENT.match(text))  # no number, no quote
+        announces = says_little and (len(text.split()) <= ANNOUNCEMENT_WORDS or _announces(text, terms))
+        if not (text.endswith(":") or announces):
             return []
         entry = view.entries[p.doc_id]
         flags = view.furniture[p.doc_id]
