@@ -12,8 +12,7 @@ Method (described in eval/REPORT.md and the README):
    list's first sentence holds the evidence. Its features use out-of-fold ranker scores.
 4. Threshold: the best overall score (answered with the evidence quoted, or unanswerable and
    abstained; out-of-fold probabilities), on average over the sets, each weighing the same; of
-   the thresholds within one point of the best, the highest, placed midway to the next lower
-   probability. On SQuAD 2.0's adversarial
+   the thresholds within one point of the best, the highest. On SQuAD 2.0's adversarial
    unanswerable questions no threshold separates well with these features (the sweep printed
    shows the trade-off), so the product errs on the side of answering, with citations.
 Everything is cross-validated by document (5 folds; a document's questions are never split),
@@ -44,13 +43,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from qa import Assistant  # noqa: E402
+from qa import Assistant, embeddings  # noqa: E402
 from qa.answering import ABSTAIN_AGAINST, ABSTAIN_FEATURES, abstention_features, quoted  # noqa: E402
 from qa.calibration import CALIBRATION_FILE, LinearModel  # noqa: E402
 from qa.keyword import fold  # noqa: E402
 from qa.pipeline import conversation_context  # noqa: E402
 from qa.question import analyse  # noqa: E402
-from qa.retrieval import FEATURES, Passage  # noqa: E402
+from qa.retrieval import FEATURES, RERANK, RERANK_FEATURES, Passage, late_interaction, rerank  # noqa: E402
 
 DATASETS = ROOT / "eval" / "datasets"
 POOL = 200  # every candidate the retriever produces
@@ -75,6 +74,7 @@ class Item:
     labels: list[bool]  # per passage: holds the gold evidence
     view: object
     question: str
+    index: object  # the qa.index.Index it was asked of: its stored word pieces (`_late`)
 
 
 def _squad_norm(text: str) -> str:
@@ -86,9 +86,11 @@ NEUTRAL = LinearModel(FEATURES, (0.0,) * len(FEATURES), 0.0, (0.0,) * len(FEATUR
 
 
 def _open(index_dir: Path, corpus: Path) -> Assistant:
-    """The real pipeline, with a neutral ranker: every candidate comes back, in any order."""
+    """The real pipeline, with a neutral ranker and no reranker: every candidate comes back, in
+    any order, with the ranker's features."""
     bot = Assistant.open(index_dir=index_dir, corpus=corpus)
     bot.retriever.ranker = NEUTRAL
+    bot.retriever.reranker = None
     return bot
 
 
@@ -103,7 +105,9 @@ def _article_items(dataset: Path, corpus: Path, workdir: Path) -> list[Item]:
         support = [fold(s) for s in row.get("support", [])]
         labels = [any(s in fold(p.text) or fold(p.text) in s for s in support) for p in passages]
         group = row.get("doc_id") or dataset.stem
-        items.append(Item(f"{dataset.stem}/{group}", row["answerable"], passages, labels, bot.index.view(), row["question"]))
+        items.append(
+            Item(f"{dataset.stem}/{group}", row["answerable"], passages, labels, bot.index.view(), row["question"], bot.index)
+        )
     return items
 
 
@@ -123,11 +127,13 @@ def _squad_items(dataset: Path, workdir: Path) -> list[Item]:
             row["answerable"] and p.doc_id == own and any(g in _squad_norm(p.text) for g in golds)
             for p in passages
         ]
-        items.append(Item(f"squad/{row['doc_id']}", row["answerable"], passages, labels, bot.index.view(), row["question"]))
+        items.append(
+            Item(f"squad/{row['doc_id']}", row["answerable"], passages, labels, bot.index.view(), row["question"], bot.index)
+        )
     return items
 
 
-def _fit_ranker(items: list[Item], max_negatives: int = 40) -> LinearModel:
+def _fit_ranker(items: list[Item], max_negatives: int = 40, names: tuple[str, ...] = FEATURES) -> LinearModel:
     """Pairwise logistic regression (a linear RankNet): for each question, the features of a
     sentence holding the evidence minus those of one that does not. Every question weighs the
     same. The model has no intercept: only differences within a question matter."""
@@ -155,9 +161,51 @@ def _fit_ranker(items: list[Item], max_negatives: int = 40) -> LinearModel:
     model = LogisticRegression(C=1.0, fit_intercept=False, max_iter=5000)
     model.fit(x, y, sample_weight=w)
     return LinearModel(
-        FEATURES, tuple(float(v) for v in model.coef_[0]), 0.0,
+        names, tuple(float(v) for v in model.coef_[0]), 0.0,
         tuple(float(m) for m in mean), tuple(float(s) for s in scale),
     )
+
+
+Stages = tuple[LinearModel, LinearModel]  # the ranker and the reranker of its best RERANK
+_LATE: dict[tuple[str, str, int], float] = {}
+
+
+def _late(item: Item, passages: list[Passage]) -> list[float]:
+    """`late_interaction` of the question with each passage, as the retriever computes it (the
+    sentence's word pieces stored in the index), remembered for the whole run."""
+    keys = [(item.question, p.doc_id, p.sentence.index) for p in passages]
+    missing = [(key, p) for key, p in zip(keys, passages) if key not in _LATE]
+    if missing:
+        question = embeddings.piece_vectors(item.question)
+        stored = item.index.sentence_pieces(item.view, [(p.doc_id, p.sentence.index) for _, p in missing])  # type: ignore[attr-defined]
+        for (key, _), sentence in zip(missing, stored):
+            _LATE[key] = late_interaction(question, sentence)
+    return [_LATE[key] for key in keys]
+
+
+def _head(item: Item, ranker: LinearModel) -> Item:
+    """The question's best RERANK candidates by `ranker`, with the reranker's extra feature."""
+    passages, labels = _rescored(item, ranker)
+    head = passages[:RERANK]
+    head = [
+        Passage(p.doc_id, p.sentence, p.score, p.features + (value,), p.text) for p, value in zip(head, _late(item, head))
+    ]
+    return Item(item.group, item.answerable, head, labels[:RERANK], item.view, item.question, item.index)
+
+
+def _fit_stages(items: list[Item]) -> Stages:
+    """The ranker on every candidate; the reranker on the ranker's best RERANK of each question."""
+    ranker = _fit_ranker(items)
+    return ranker, _fit_ranker([_head(it, ranker) for it in items], names=RERANK_FEATURES)
+
+
+def _ranked(item: Item, stages: Stages) -> tuple[list[Passage], list[bool]]:
+    """The question's candidates in the retriever's final order (qa.retrieval.rerank) and their labels."""
+    ranker, reranker = stages
+    passages, labels = _rescored(item, ranker)
+    label_of = {(p.doc_id, p.sentence.index): lab for p, lab in zip(passages, labels)}
+    final = rerank(passages, reranker, lambda head: _late(item, head))
+    return final, [label_of[(p.doc_id, p.sentence.index)] for p in final]
 
 
 # The abstainer's weights are kept monotone: more similarity, coverage or margin never makes a
@@ -206,14 +254,14 @@ def _rescored(item: Item, ranker: LinearModel) -> tuple[list[Passage], list[bool
 
 
 def _abstain_rows(
-    items: list[Item], rankers: list[LinearModel]
+    items: list[Item], stages: list[Stages]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per question: the abstainer's features; whether it is answerable with the evidence first
     (the abstainer's target); whether the evidence is first; whether the answer quotes it (the
     first sentence or a runner-up close behind: qa.answering.quoted)."""
     x, y, top_ok, quotes_ok = [], [], [], []
-    for item, ranker in zip(items, rankers):
-        passages, labels = _rescored(item, ranker)
+    for item, pair in zip(items, stages):
+        passages, labels = _ranked(item, pair)
         if not passages:
             x.append([0.0] * len(ABSTAIN_FEATURES))
             y.append(False)
@@ -279,12 +327,12 @@ def _report(
     )
 
 
-def _dump(path: Path, items: list[Item], rankers: list[LinearModel], prob: np.ndarray, t: float) -> None:
+def _dump(path: Path, items: list[Item], stages: list[Stages], prob: np.ndarray, t: float) -> None:
     """Each question's out-of-fold result: what it ranked first, where the evidence came, whether
     it was answered. For reading failures of the sets fitted on (never of the blind ones)."""
     with path.open("w", encoding="utf-8") as out:
-        for item, ranker, p in zip(items, rankers, prob):
-            passages, labels = _rescored(item, ranker)
+        for item, pair, p in zip(items, stages, prob):
+            passages, labels = _ranked(item, pair)
             row = {
                 "set": item.group.split("/")[0], "question": item.question, "answerable": item.answerable,
                 "evidence_rank": labels.index(True) + 1 if True in labels else None,
@@ -319,15 +367,14 @@ def main() -> int:
         rng = np.random.default_rng(0)
         fold_of = {g: int(f) for g, f in zip(groups, rng.permutation(len(groups)) % args.folds)}
 
-        # out-of-fold rankers, then out-of-fold abstainers on their scores
-        oof_rankers: list[LinearModel | None] = [None] * len(items)
+        # out-of-fold rankers and rerankers, then out-of-fold abstainers on their scores
+        oof_stages: list[Stages | None] = [None] * len(items)
         for f in range(args.folds):
-            train = [it for it in items if fold_of[it.group] != f]
-            ranker = _fit_ranker(train)
+            pair = _fit_stages([it for it in items if fold_of[it.group] != f])
             for i, it in enumerate(items):
                 if fold_of[it.group] == f:
-                    oof_rankers[i] = ranker
-        x_abs, y_abs, top_ok, quotes_ok = _abstain_rows(items, oof_rankers)  # type: ignore[arg-type]
+                    oof_stages[i] = pair
+        x_abs, y_abs, top_ok, quotes_ok = _abstain_rows(items, oof_stages)  # type: ignore[arg-type]
         prob = np.zeros(len(items))
         for f in range(args.folds):
             train = np.asarray([fold_of[it.group] != f for it in items])
@@ -348,21 +395,23 @@ def main() -> int:
             start += len(group)
 
         if args.dump:
-            _dump(args.dump, items, oof_rankers, prob, threshold)  # type: ignore[arg-type]
+            _dump(args.dump, items, oof_stages, prob, threshold)  # type: ignore[arg-type]
 
-        ranker = _fit_ranker(items)
-        x_all, y_all, _, _ = _abstain_rows(items, [ranker] * len(items))
+        ranker, reranker = _fit_stages(items)
+        x_all, y_all, _, _ = _abstain_rows(items, [(ranker, reranker)] * len(items))
         abstainer = _fit_monotone(x_all, y_all, ABSTAIN_FEATURES)
         if not args.dry_run:
             data = {
                 "note": "fitted by eval/calibrate.py; do not edit by hand",
                 "ranker": {**ranker.__dict__},
+                "reranker": {**reranker.__dict__},
                 "abstainer": {**abstainer.__dict__},
                 "threshold": threshold,
             }
             CALIBRATION_FILE.write_text(json.dumps(data, indent=1) + "\n")
             print(f"wrote {CALIBRATION_FILE.relative_to(ROOT)}")
         print("ranker weights:", dict(zip(FEATURES, np.round(ranker.weights, 2))))
+        print("reranker weights:", dict(zip(RERANK_FEATURES, np.round(reranker.weights, 2))))
         print("abstainer weights:", dict(zip(ABSTAIN_FEATURES, np.round(abstainer.weights, 2))))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

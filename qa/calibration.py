@@ -1,4 +1,5 @@
-"""The learned weights: a linear ranker of candidate sentences and a logistic abstention model.
+"""The learned weights: a linear ranker of candidate sentences, a linear reranker of its best few,
+and a logistic abstention model.
 
 Both are fitted by `eval/calibrate.py` on the public development sets (logistic regression,
 cross-validated by document, see eval/REPORT.md) and stored in `qa/calibration.json`; this module
@@ -55,6 +56,7 @@ class Calibration:
     ranker: LinearModel  # P(sentence holds the answer | its features)
     abstainer: LinearModel  # P(question is answerable from the top passage | features)
     threshold: float  # answer when the abstainer's probability is at least this
+    reranker: LinearModel | None = None  # the ranker's best few read again (retrieval.rerank)
 
 
 @lru_cache(maxsize=1)
@@ -64,4 +66,5 @@ def load_calibration(path: Path = CALIBRATION_FILE) -> Calibration:
         LinearModel.from_dict(data["ranker"]),
         LinearModel.from_dict(data["abstainer"]),
         float(data["threshold"]),
+        LinearModel.from_dict(data["reranker"]) if "reranker" in data else None,
     )

@@ -2,7 +2,10 @@
 
 Each row also keeps the document's page-furniture flags and a copy of its sentence vectors, so a
 fresh process does not recompute flags for the whole corpus and a question reads its candidates'
-vectors in one query (Chroma remains the nearest-neighbour index).
+vectors in one query (Chroma remains the nearest-neighbour index). The `pieces` table keeps each
+sentence's word-piece vectors (`embeddings.Encoding`), which the retriever's second stage reads
+for its few best sentences: 4 bits a value with a scale per piece, ~6 KB a sentence (out of fold
+the reranker puts the same evidence first as with float16 pieces; eval/calibrate.py).
 
 The catalog is the index's source of truth. A document's vectors in Chroma count only once its
 row here is `ready` with the same content hash, so a process killed mid-ingest leaves a `pending`
@@ -22,7 +25,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Mapping, NamedTuple
+from typing import Iterator, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
@@ -45,12 +48,21 @@ CREATE TABLE IF NOT EXISTS documents (
     size INTEGER NOT NULL DEFAULT 0,
     state TEXT NOT NULL,
     furniture TEXT NOT NULL DEFAULT '',
-    vectors BLOB
+    vectors BLOB,
+    pieces INTEGER
+);
+CREATE TABLE IF NOT EXISTS pieces (
+    doc_id TEXT NOT NULL,
+    sentence INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    vectors BLOB NOT NULL,
+    PRIMARY KEY (doc_id, sentence)
 );
 """
 # Columns added after the first release: an older catalog gets them on open (empty / NULL). A
-# document without vectors here is ingested again by the next sync (see `Row.complete`).
-_ADDED_COLUMNS = {"furniture": "TEXT NOT NULL DEFAULT ''", "vectors": "BLOB"}
+# document without vectors or word pieces here is ingested again by the next sync (see
+# `Row.complete`).
+_ADDED_COLUMNS = {"furniture": "TEXT NOT NULL DEFAULT ''", "vectors": "BLOB", "pieces": "INTEGER"}
 _ROW = "doc_id, title, source, sha256, text, sentences, note, mtime_ns, size, furniture"
 
 
@@ -74,7 +86,7 @@ class Row(NamedTuple):
     sha256: str
     mtime_ns: int
     size: int
-    complete: bool  # its sentence vectors are stored here too
+    complete: bool  # its sentence vectors and word-piece vectors are stored here too
 
 
 class Catalog:
@@ -130,7 +142,8 @@ class Catalog:
         """doc_id -> its Row for every row."""
         with self._connect() as db:
             rows = db.execute(
-                "SELECT doc_id, state, sha256, mtime_ns, size, vectors IS NOT NULL FROM documents"
+                "SELECT doc_id, state, sha256, mtime_ns, size, "
+                "vectors IS NOT NULL AND pieces IS NOT NULL FROM documents"
             )
             return {r[0]: Row(r[1], r[2], r[3], r[4], bool(r[5])) for r in rows}
 
@@ -168,17 +181,35 @@ class Catalog:
             )
             self._bump(db)
 
-    def mark_ready(self, entries: list[Entry], vectors: Mapping[str, np.ndarray] | None = None) -> None:
+    def mark_ready(
+        self,
+        entries: list[Entry],
+        vectors: Mapping[str, np.ndarray] | None = None,
+        pieces: Mapping[str, Sequence[np.ndarray]] | None = None,
+    ) -> None:
         """Commit documents whose vectors are all written; bumps the generation.
 
         `vectors` (doc_id -> one float32 row per sentence) are kept here as well as in Chroma:
         re-scoring a question's candidates reads them from here in one query (Chroma stays the
-        nearest-neighbour index)."""
+        nearest-neighbour index). `pieces` (doc_id -> one (word pieces, 384) matrix per sentence)
+        are kept only here, quantised (`_pieces_blob`)."""
         vectors = vectors or {}
+        pieces = pieces or {}
         with self._connect() as db:
+            db.executemany("DELETE FROM pieces WHERE doc_id = ?", [(e.doc.doc_id,) for e in entries])
+            for e in entries:
+                matrices = pieces.get(e.doc.doc_id)
+                if matrices is None:
+                    continue
+                if len(matrices) != len(e.sentences):
+                    raise ValueError(f"expected {len(e.sentences)} word-piece matrices, got {len(matrices)}")
+                db.executemany(
+                    "INSERT INTO pieces VALUES (?, ?, ?, ?)",
+                    [(e.doc.doc_id, i, e.doc.sha256, _pieces_blob(m)) for i, m in enumerate(matrices)],
+                )
             db.executemany(
                 "INSERT OR REPLACE INTO documents "
-                f"({_ROW}, vectors, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready')",
+                f"({_ROW}, vectors, pieces, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready')",
                 [
                     (
                         e.doc.doc_id,
@@ -192,6 +223,7 @@ class Catalog:
                         e.size,
                         encode_flags(e.furniture) if e.furniture else "",
                         _blob(vectors.get(e.doc.doc_id), len(e.sentences)),
+                        1 if e.doc.doc_id in pieces else None,
                     )
                     for e in entries
                 ],
@@ -209,6 +241,7 @@ class Catalog:
     def remove(self, doc_ids: list[str]) -> None:
         with self._connect() as db:
             db.executemany("DELETE FROM documents WHERE doc_id = ?", [(d,) for d in doc_ids])
+            db.executemany("DELETE FROM pieces WHERE doc_id = ?", [(d,) for d in doc_ids])
             self._bump(db)
 
     @staticmethod
@@ -246,6 +279,44 @@ class Catalog:
                 if docs[doc_id] == sha:
                     found[doc_id] = np.frombuffer(blob, dtype=np.float32).reshape(-1, VECTOR_DIM)
         return found
+
+    def sentence_pieces(self, sentences: Mapping[tuple[str, int], str]) -> dict[tuple[str, int], np.ndarray]:
+        """(doc_id, sentence index) -> its word-piece vectors (float32, unit rows to int8
+        rounding), for sentences {(doc_id, index): sha256} stored with that content; others are
+        left out."""
+        found: dict[tuple[str, int], np.ndarray] = {}
+        db = self._reader()
+        for (doc_id, index), sha in sentences.items():
+            row = db.execute(
+                "SELECT vectors FROM pieces WHERE doc_id = ? AND sentence = ? AND sha256 = ?", (doc_id, index, sha)
+            ).fetchone()
+            if row is not None:
+                found[(doc_id, index)] = _pieces_matrix(row[0])
+        return found
+
+
+_PIECE_ROW = 2 + VECTOR_DIM // 2  # bytes a word piece takes: a float16 scale, then 384 values in 4 bits
+
+
+def _pieces_blob(matrix: np.ndarray) -> bytes:
+    """One sentence's word-piece vectors as bytes: each row scaled so its largest value is 7,
+    rounded to an integer in -7..7 and stored in 4 bits, two to a byte; the scales (float16)
+    first. 194 bytes a piece instead of 1,536 in float32."""
+    rows = np.asarray(matrix, dtype=np.float32).reshape(-1, VECTOR_DIM)
+    scale = np.maximum(np.abs(rows).max(axis=1), 1e-12) / 7
+    nibbles = (np.round(rows / scale[:, None]) + 8).astype(np.uint8)  # 1..15
+    packed = nibbles[:, 0::2] << 4 | nibbles[:, 1::2]
+    return scale.astype(np.float16).tobytes() + packed.tobytes()
+
+
+def _pieces_matrix(blob: bytes) -> np.ndarray:
+    n = len(blob) // _PIECE_ROW
+    scale = np.frombuffer(blob, dtype=np.float16, count=n).astype(np.float32)
+    packed = np.frombuffer(blob, dtype=np.uint8, offset=2 * n).reshape(n, VECTOR_DIM // 2)
+    values = np.empty((n, VECTOR_DIM), dtype=np.float32)
+    values[:, 0::2] = packed >> 4
+    values[:, 1::2] = packed & 15
+    return (values - 8) * scale[:, None]
 
 
 def _blob(vectors: np.ndarray | None, n_sentences: int) -> bytes | None:

@@ -1,7 +1,8 @@
 """An index on disk: the catalog (SQLite), the vectors (Chroma) and the keyword index (BM25).
 
     index_dir/
-      catalog.sqlite   documents, their text and sentence spans; the source of truth
+      catalog.sqlite   documents, their text, sentence spans, vectors and word-piece vectors;
+                       the source of truth
       chroma/          sentence vectors (absent when a Chroma server is used)
       keyword/         BM25 over sentences and over chunks, tagged with the catalog generation
 
@@ -142,6 +143,22 @@ class Index:
         for doc_id, vectors in loaded.items():
             self._vectors.put((doc_id, wanted[doc_id]), vectors)
             found[doc_id] = vectors
+        return found
+
+    def sentence_pieces(self, view: IndexView, sentences: list[tuple[str, int]]) -> list[np.ndarray]:
+        """The word-piece vectors (`embeddings.Encoding`) of each (doc_id, sentence index), as of
+        `view`: stored at ingest, read in one lookup each; a sentence the catalog holds none for
+        (a document ingested by an older version, until the next sync) is encoded now."""
+        shas = {key: view.entries[key[0]].doc.sha256 for key in sentences}
+        stored = self.catalog.sentence_pieces(shas)
+        found = []
+        for doc_id, i in sentences:
+            matrix = stored.get((doc_id, i))
+            if matrix is None:
+                entry = view.entries[doc_id]
+                s = entry.sentences[i]
+                matrix = embeddings.piece_vectors(entry.doc.text[s.start : s.end])
+            found.append(matrix)
         return found
 
     @property

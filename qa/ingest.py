@@ -1,5 +1,8 @@
 """Ingest: files -> documents -> sentences -> vectors in Chroma and in the catalog -> catalog rows.
 
+Each sentence's word-piece vectors (`embeddings.Encoding`) come from the same forward pass as its
+vector and are kept in the catalog, for the retriever's second stage.
+
 Chunks (CHUNK_SIZE sentences, CHUNK_OVERLAP shared) have no vectors of their own: the keyword
 index searches them, and retrieval scores a chunk from its sentences' vectors.
 
@@ -142,22 +145,26 @@ def _progress(total: int, unit: str):  # type: ignore[no-untyped-def]
     return tqdm(total=total, unit=unit, disable=not sys.stderr.isatty(), desc="ingest")
 
 
-def _vectors_for(entries: list[Entry]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Sentence vectors for a batch: all rows, and each document's rows."""
+def _vectors_for(entries: list[Entry]) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, list[np.ndarray]]]:
+    """Sentence vectors for a batch: all rows, and each document's rows; and each document's
+    sentences' word-piece vectors (`embeddings.Encoding`), from the same forward pass."""
     texts = [e.doc.text[s.start : s.end] for e in entries for s in e.sentences]
-    vectors = embeddings.encode(texts, progress=False)  # the ingest bar is enough
+    encoded = embeddings.encode_pieces(texts, progress=False)  # the ingest bar is enough
     per_document: dict[str, np.ndarray] = {}
+    pieces: dict[str, list[np.ndarray]] = {}
     offset = 0
     for entry in entries:
-        per_document[entry.doc.doc_id] = vectors[offset : offset + len(entry.sentences)]
-        offset += len(entry.sentences)
-    return vectors, per_document
+        end = offset + len(entry.sentences)
+        per_document[entry.doc.doc_id] = encoded.vectors[offset:end]
+        pieces[entry.doc.doc_id] = encoded.pieces[offset:end]
+        offset = end
+    return encoded.vectors, per_document, pieces
 
 
 def _write_batch(index: "Index", batch: list[Entry], replaced: list[str]) -> None:
     index.catalog.mark_pending([e.doc for e in batch])
     index.store.delete_documents(replaced)
-    sentence_vectors, per_document = _vectors_for(batch)
+    sentence_vectors, per_document, pieces = _vectors_for(batch)
     s_ids, s_metas = [], []
     for entry in batch:
         doc = entry.doc
@@ -167,7 +174,7 @@ def _write_batch(index: "Index", batch: list[Entry], replaced: list[str]) -> Non
                 {"doc_id": doc.doc_id, "sha256": doc.sha256, "index": s.index, "start": s.start, "end": s.end}
             )
     index.store.upsert(s_ids, sentence_vectors, s_metas)
-    index.catalog.mark_ready(batch, per_document)
+    index.catalog.mark_ready(batch, per_document, pieces)
 
 
 def _skip(report: SyncReport, path: Path, reason: str) -> None:

@@ -10,6 +10,9 @@
    kind of answer asked for (a number for "how many"...), its position.
 3. A linear ranker fitted by eval/calibrate.py (qa/calibration.json) turns them into log-odds
    that the sentence holds the answer. Page furniture is never a candidate.
+4. A linear reranker reads the ranker's best `RERANK` again with the late interaction of the
+   question's and the sentence's contextual word-piece vectors (`late_interaction`; the
+   sentences' are stored at ingest, ~6 KB each, so only the best few are read).
 
     >>> retriever = Retriever(Index.open(Path(".qa-index/corpus")))
     >>> best = retriever.run("Which countries rejected troops?", top_k=3)
@@ -22,6 +25,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,6 +70,41 @@ FEATURES = (
     # role: "chief executive", "led by", "owner" (question.has_role)
 )
 SOFT_MATCH = 0.6
+# Stage two: the ranker's best RERANK sentences are read again with one more feature, the late
+# interaction of the question's and the sentence's word-piece vectors (embeddings.Encoding; the
+# sentences' are stored at ingest, the question's come from the pass that encodes it).
+RERANK = 5
+RERANK_FEATURES = FEATURES + ("late_interaction",)
+
+
+def late_interaction(question: np.ndarray, sentence: np.ndarray) -> float:
+    """For each word piece of the question, its best cosine with a piece of the sentence, in
+    the model's contextual vectors (`embeddings.Encoding.pieces`); the mean (ColBERT's MaxSim).
+    Unlike one vector per sentence it keeps each asked word's own match ("owns" and "owner", "in
+    charge" and "chief executive"), and unlike word vectors it reads each word in its sentence."""
+    return float((question @ sentence.T).max(axis=1).mean()) if len(question) and len(sentence) else 0.0
+
+
+def rerank(
+    passages: list[Passage], reranker: LinearModel, late: Callable[[list[Passage]], list[float]]
+) -> list[Passage]:
+    """Stage two over `passages` (best first): the first RERANK, with their `late_interaction`
+    (`late` gives it for a list of passages) added to their features, in the reranker's order and
+    with its log-odds; then the rest, in their order, their scores capped at the lowest of those."""
+    head = passages[:RERANK]
+    if not head:
+        return passages
+    head = [
+        Passage(p.doc_id, p.sentence, 0.0, p.features + (value,), p.text) for p, value in zip(head, late(head))
+    ]
+    scores = reranker.log_odds(np.asarray([p.features for p in head], dtype=np.float64))
+    head = sorted(
+        (Passage(p.doc_id, p.sentence, float(s), p.features, p.text) for p, s in zip(head, scores)),
+        key=lambda p: -p.score,
+    )
+    floor = head[-1].score
+    rest = [Passage(p.doc_id, p.sentence, min(p.score, floor), p.features, p.text) for p in passages[RERANK:]]
+    return head + rest
 
 
 @dataclass(frozen=True)
@@ -74,12 +113,12 @@ class Passage:
 
     doc_id: str
     sentence: Sentence
-    score: float  # the ranker's log-odds that this sentence holds the answer
-    features: tuple[float, ...]  # in FEATURES order
+    score: float  # the ranker's (or the reranker's) log-odds that this sentence holds the answer
+    features: tuple[float, ...]  # in FEATURES order (RERANK_FEATURES for the reranked)
     text: str
 
     def feature(self, name: str) -> float:
-        return self.features[FEATURES.index(name)]
+        return self.features[RERANK_FEATURES.index(name)]
 
 
 def neighbourhood(view: IndexView, doc_id: str, i: int) -> list[str]:
@@ -218,6 +257,7 @@ class Retriever:
         pool: int = 15,
         chunk_pool: int = 6,
         ranker: LinearModel | None = None,
+        reranker: LinearModel | None = None,
     ) -> None:
         if pool < 1 or chunk_pool < 1:
             raise ValueError("pool and chunk_pool must be >= 1")
@@ -225,6 +265,7 @@ class Retriever:
         self.pool = pool
         self.chunk_pool = chunk_pool
         self.ranker = ranker or load_calibration().ranker
+        self.reranker = reranker or load_calibration().reranker  # None: one stage
         self._facts_cache: OrderedDict[tuple[str, str, int], _SentenceFacts] = OrderedDict()
         self._facts_lock = threading.Lock()
 
@@ -240,7 +281,12 @@ class Retriever:
             return []
         q = analyse(question)
         query = f"{question} {context}".strip() if context else question
-        vector = embeddings.encode([query])[0]
+        if context:  # the search reads the conversation; the late interaction, the question
+            vector = embeddings.encode([query])[0]
+            pieces = embeddings.piece_vectors(question) if self.reranker is not None else np.zeros((0, 0))
+        else:
+            encoded = embeddings.encode_pieces([question])
+            vector, pieces = encoded.vectors[0], encoded.pieces[0]
         terms = list(q.terms)
         extra = [t for t in tokenize(context) if t not in terms] if context else []
         names = q.names or tuple(dict.fromkeys(names_in(context)))  # who a follow-up's "she" is
@@ -289,9 +335,15 @@ class Retriever:
             for ((doc_id, sentence, text), values), score in zip(features, scores)
         ]
         passages.sort(key=lambda p: -p.score)
+        if self.reranker is not None:
+            passages = rerank(passages, self.reranker, lambda head: self._late(view, pieces, head))
         return passages[:top_k]
 
     # -- pieces -------------------------------------------------------------------------------
+
+    def _late(self, view: IndexView, question: np.ndarray, head: list[Passage]) -> list[float]:
+        stored = self.index.sentence_pieces(view, [(p.doc_id, p.sentence.index) for p in head])
+        return [late_interaction(question, sentence) for sentence in stored]
 
     def _dense(self, view: IndexView, vector: np.ndarray, k: int) -> dict[str, float]:
         """The `k` nearest sentences in Chroma, those of documents the view holds.

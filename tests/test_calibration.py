@@ -6,12 +6,14 @@ import numpy as np
 
 from qa.answering import ABSTAIN_AGAINST, ABSTAIN_FEATURES
 from qa.calibration import CALIBRATION_FILE, LinearModel, load_calibration
-from qa.retrieval import FEATURES
+from qa.retrieval import FEATURES, RERANK_FEATURES
 
 
 def test_committed_models_name_the_features_the_code_computes():
     cal = load_calibration()
     assert cal.ranker.names == FEATURES and len(cal.ranker.weights) == len(FEATURES)
+    assert cal.reranker is not None
+    assert cal.reranker.names == RERANK_FEATURES and len(cal.reranker.weights) == len(RERANK_FEATURES)
     assert cal.abstainer.names == ABSTAIN_FEATURES
     assert 0.0 < cal.threshold < 1.0
 
@@ -32,7 +34,7 @@ def test_linear_model_standardises_then_weighs():
 
 def test_calibration_file_is_valid_json_with_both_models():
     data = json.loads(CALIBRATION_FILE.read_text())
-    assert {"ranker", "abstainer", "threshold"} <= set(data)
+    assert {"ranker", "reranker", "abstainer", "threshold"} <= set(data)
 
 
 def _calibrate_script():

@@ -91,13 +91,36 @@ def test_sentence_vectors_round_trip_for_the_current_content_only(tmp_path: Path
     a, b = _entry("a.txt"), _entry("b.txt", "Only one.")
     va = _vectors(len(a.sentences))
     catalog.mark_ready([a, b], {"a.txt": va})  # b.txt without vectors
-    assert catalog.states()["a.txt"].complete and not catalog.states()["b.txt"].complete
+    assert not catalog.states()["b.txt"].complete  # (nor a.txt: no word pieces, see below)
     found = catalog.sentence_vectors({"a.txt": "h1", "b.txt": "h1", "gone.txt": "h1"})
     assert set(found) == {"a.txt"}
     np.testing.assert_array_equal(found["a.txt"], va)
     assert catalog.sentence_vectors({"a.txt": "another-hash"}) == {}  # a stale reader gets nothing
     catalog.mark_pending([a.doc])
     assert catalog.sentence_vectors({"a.txt": "h1"}) == {}  # not ready: not served
+
+
+def test_word_pieces_round_trip_in_four_bits_for_the_current_content_only(tmp_path: Path) -> None:
+    catalog = Catalog(tmp_path / "c.sqlite")
+    a, b = _entry("a.txt"), _entry("b.txt", "Only one.")
+    pieces = [embeddings.piece_vectors(a.doc.text[s.start : s.end]) for s in a.sentences]
+    catalog.mark_ready([a, b], {"a.txt": _vectors(2), "b.txt": _vectors(1)}, {"a.txt": pieces})
+    assert catalog.states()["a.txt"].complete and not catalog.states()["b.txt"].complete  # b: no pieces
+    found = catalog.sentence_pieces({("a.txt", 0): "h1", ("a.txt", 1): "h1", ("b.txt", 0): "h1"})
+    assert set(found) == {("a.txt", 0), ("a.txt", 1)}
+    for i, own in enumerate(pieces):
+        got = found[("a.txt", i)]
+        assert got.shape == own.shape and got.dtype == np.float32
+        np.testing.assert_allclose(got @ own.T, own @ own.T, atol=0.05)  # cosines, to 4-bit rounding
+        assert np.abs(got - own).max() < np.abs(own).max(axis=1).max() / 14 + 1e-3  # half a step
+    assert catalog.sentence_pieces({("a.txt", 0): "another-hash"}) == {}  # a stale reader gets nothing
+    catalog.mark_ready([a], {"a.txt": _vectors(2)})  # written again without: none left behind
+    assert catalog.sentence_pieces({("a.txt", 0): "h1"}) == {}
+    catalog.mark_ready([a], {"a.txt": _vectors(2)}, {"a.txt": pieces})
+    catalog.remove(["a.txt"])
+    assert catalog.sentence_pieces({("a.txt", 0): "h1"}) == {}
+    with pytest.raises(ValueError, match="word-piece"):
+        catalog.mark_ready([a], {"a.txt": _vectors(2)}, {"a.txt": pieces[:1]})
 
 
 def test_vectors_of_the_wrong_shape_are_refused(tmp_path: Path) -> None:

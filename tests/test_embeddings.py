@@ -68,6 +68,25 @@ def test_word_vectors_are_unit_rows_that_put_related_words_closer() -> None:
     assert embeddings.word_vectors([]).shape == (0, embeddings.DIMENSION)
 
 
+def test_both_engines_give_the_same_word_pieces_with_the_same_vectors() -> None:
+    texts = TEXTS + ["The club's owner, Ann Brandt, pledged the rest."] * (embeddings.SMALL + 1)
+    bulk = embeddings.encode_pieces(texts)  # more than SMALL texts: torch, padded batches
+    few = embeddings.encode_pieces(texts[:3])  # numpy, one text at a time
+    np.testing.assert_allclose(bulk.vectors, embeddings.encode(texts), atol=1e-5)
+    np.testing.assert_allclose(few.vectors, bulk.vectors[:3], atol=1e-5)
+    tokenizer = embeddings.small_model().tokenizer
+    for text, pieces in zip(texts, bulk.pieces):  # a text's own pieces, not the batch's padding
+        n = len(tokenizer.encode(text).ids)
+        assert pieces.shape == (n - 2 if n > 2 else n, embeddings.DIMENSION)  # [CLS] and [SEP] left out
+        np.testing.assert_allclose(np.linalg.norm(pieces, axis=1), 1.0, atol=1e-5)
+    for a, b in zip(few.pieces, bulk.pieces):
+        np.testing.assert_allclose(a, b, atol=1e-4)
+    owner = embeddings.piece_vectors(texts[-1])
+    np.testing.assert_allclose(owner, bulk.pieces[-1], atol=1e-4)
+    assert embeddings.piece_vectors(texts[-1]) is owner  # cached
+    assert embeddings.encode_pieces([]).pieces == []
+
+
 def test_long_texts_are_truncated_not_rejected() -> None:
     long = TEXTS[-1]
     longer = long + " and many more words at the end that the model never sees"

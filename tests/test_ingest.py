@@ -46,6 +46,17 @@ def assert_consistent(index: Index) -> None:
         rows = np.asarray([in_chroma[sentence_id(doc_id, s.index)] for s in entry.sentences])
         np.testing.assert_allclose(copies[doc_id], rows, atol=1e-6)
         assert entry.furniture == tuple(furniture_flags(entry.doc.text, entry.sentences))
+    # and the word pieces of every sentence, as the numpy engine reads them (to 4-bit rounding)
+    keys = {(d, s.index): e.doc.sha256 for d, e in entries.items() for s in e.sentences}
+    pieces = index.catalog.sentence_pieces(keys)
+    assert set(pieces) == set(keys)
+    for (doc_id, i), matrix in pieces.items():
+        s = entries[doc_id].sentences[i]
+        own = embeddings.piece_vectors(entries[doc_id].doc.text[s.start : s.end])
+        assert matrix.shape == own.shape
+        assert np.einsum("ij,ij->i", matrix, own).min() > 0.97
+    with sqlite3.connect(index.catalog.path) as db:  # none left of documents gone or replaced
+        assert db.execute("SELECT COUNT(*) FROM pieces").fetchone()[0] == len(keys)
 
 
 def write(corpus: Path, files: dict[str, str]) -> None:
@@ -56,15 +67,19 @@ def write(corpus: Path, files: dict[str, str]) -> None:
 
 @pytest.fixture
 def encode_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the texts sent to the real embedding model by every `embeddings.encode` call."""
+    """Counts the texts sent to the real embedding model by every `embeddings.encode` and
+    `embeddings.encode_pieces` call."""
     calls: list[int] = []
-    real = embeddings.encode
 
-    def counting(texts: list[str], *args: Any, **kwargs: Any) -> np.ndarray:
-        calls.append(len(texts))
-        return real(texts, *args, **kwargs)
+    def counted(real: Any) -> Any:
+        def counting(texts: list[str], *args: Any, **kwargs: Any) -> Any:
+            calls.append(len(texts))
+            return real(texts, *args, **kwargs)
 
-    monkeypatch.setattr(embeddings, "encode", counting)
+        return counting
+
+    monkeypatch.setattr(embeddings, "encode", counted(embeddings.encode))
+    monkeypatch.setattr(embeddings, "encode_pieces", counted(embeddings.encode_pieces))
     return calls
 
 
@@ -100,6 +115,22 @@ def test_a_document_indexed_before_the_catalog_kept_vectors_is_redone_once(
     sync_corpus(index, corpus)
     with sqlite3.connect(index.catalog.path) as db:  # as an older version left it
         db.execute("UPDATE documents SET vectors = NULL, furniture = '' WHERE doc_id = 'rivers.txt'")
+    encode_calls.clear()
+    report = sync_corpus(index, corpus)
+    assert report.updated == ["rivers.txt"] and sum(encode_calls) == 2
+    assert_consistent(index)
+    encode_calls.clear()
+    assert not sync_corpus(index, corpus).changed and encode_calls == []
+
+
+def test_a_document_indexed_before_the_catalog_kept_word_pieces_is_redone_once(
+    corpus: Path, index: Index, encode_calls: list[int]
+) -> None:
+    write(corpus, ARTICLES)
+    sync_corpus(index, corpus)
+    with sqlite3.connect(index.catalog.path) as db:  # as the version before word pieces left it
+        db.execute("UPDATE documents SET pieces = NULL WHERE doc_id = 'rivers.txt'")
+        db.execute("DELETE FROM pieces WHERE doc_id = 'rivers.txt'")
     encode_calls.clear()
     report = sync_corpus(index, corpus)
     assert report.updated == ["rivers.txt"] and sum(encode_calls) == 2

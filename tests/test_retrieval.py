@@ -8,7 +8,11 @@ import pytest
 from qa import Assistant, embeddings
 from qa.chunking import chunk_window, sentence_id
 from qa.ingest import CHUNK_OVERLAP, CHUNK_SIZE
-from qa.retrieval import FEATURES, SOFT_MATCH, _chunks_of, soft_matches
+from qa.calibration import LinearModel
+from qa.chunking import Sentence
+from qa.retrieval import (
+    FEATURES, RERANK, RERANK_FEATURES, SOFT_MATCH, Passage, _chunks_of, late_interaction, rerank, soft_matches,
+)
 
 HARBOUR = """Port of Valmora to build a new ferry terminal
 
@@ -67,7 +71,7 @@ def test_furniture_is_never_returned(bot: Assistant):
 def test_passages_are_sorted_and_carry_every_feature(bot: Assistant):
     passages = bot.retriever.run("Who is the harbour master?", top_k=5)
     assert [p.score for p in passages] == sorted((p.score for p in passages), reverse=True)
-    assert all(len(p.features) == len(FEATURES) for p in passages)
+    assert all(len(p.features) == len(RERANK_FEATURES) for p in passages[:RERANK])  # see below
 
 
 def test_context_from_the_conversation_changes_the_ranking(bot: Assistant):
@@ -148,3 +152,48 @@ def test_word_vector_features_credit_a_reworded_sentence_over_an_unrelated_one()
     assert empty == (0.0, 0.0)
     assert soft_matches((), np.zeros(0), [("loan",)]) == [(0.0, 0.0)]
     assert 0 < SOFT_MATCH < 1
+
+
+def test_late_interaction_matches_a_question_s_words_read_in_context():
+    question = "Who owns the bakery?"
+    owner = "Owner Mats Lind said the recipe came from his grandmother."
+    judges = "The judges praised its rye loaf, which is baked in a wood-fired oven."
+    q, o, j = (embeddings.piece_vectors(t) for t in (question, owner, judges))
+    assert late_interaction(q, o) > late_interaction(q, j) + 0.05
+    assert late_interaction(q, q) > 0.99  # every piece finds itself
+    assert late_interaction(q, np.zeros((0, embeddings.DIMENSION))) == 0.0
+
+
+def _candidates(n: int) -> list[Passage]:
+    """n candidates best first by the ranker, whose last feature says which one is right."""
+    return [
+        Passage("d.txt", Sentence("d.txt", i, 10 * i, 10 * i + 9, i), 5.0 - i, (0.0,) * (len(FEATURES) - 1) + (float(i == 3),), f"s{i}")
+        for i in range(n)
+    ]
+
+
+def test_the_reranker_reorders_the_ranker_s_best_and_keeps_them_ahead_of_the_rest():
+    # a reranker that only reads the late interaction, which here favours the fourth candidate
+    weights = (0.0,) * len(FEATURES) + (1.0,)
+    reranker = LinearModel(RERANK_FEATURES, weights, 0.0, (0.0,) * len(RERANK_FEATURES), (1.0,) * len(RERANK_FEATURES))
+    late = {"s3": 0.9}
+    ranked = rerank(_candidates(RERANK + 3), reranker, lambda head: [late.get(p.text, 0.1) for p in head])
+    assert [p.text for p in ranked][:1] == ["s3"] and ranked[0].score == 0.9
+    assert {p.text for p in ranked[:RERANK]} == {f"s{i}" for i in range(RERANK)}  # the ranker's best five
+    assert all(len(p.features) == len(RERANK_FEATURES) for p in ranked[:RERANK])
+    assert all(len(p.features) == len(FEATURES) for p in ranked[RERANK:])
+    assert [p.score for p in ranked] == sorted((p.score for p in ranked), reverse=True)
+    assert rerank([], reranker, lambda head: []) == []
+
+
+def test_retrieval_reads_the_ranker_s_best_again_with_the_late_interaction(bot: Assistant):
+    passages = bot.retriever.run("Who owns the bakery?", top_k=RERANK + 2)
+    assert "Mats Lind" in passages[0].text
+    assert [len(p.features) for p in passages] == [len(RERANK_FEATURES)] * RERANK + [len(FEATURES)] * 2
+    # from the sentences' word pieces stored at ingest (4 bits a value) and the question's own
+    question = embeddings.piece_vectors("Who owns the bakery?")
+    for p in passages[:RERANK]:
+        exact = late_interaction(question, embeddings.piece_vectors(p.text))
+        assert p.feature("late_interaction") == pytest.approx(exact, abs=0.02)
+    followup = bot.retriever.run("And who owns it?", top_k=RERANK, context="Who owns the bakery?")
+    assert [len(p.features) for p in followup] == [len(RERANK_FEATURES)] * RERANK
