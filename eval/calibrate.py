@@ -1,4 +1,4 @@
-"""Fit the sentence ranker and the abstention model; write qa/calibration.json.
+"""Fit the sentence ranker, its reranker and the abstention model; write qa/calibration.json.
 
 Method (described in eval/REPORT.md and the README):
 1. Every question of the sets fitted on (eval/datasets: ARTICLE_SETS and squad2_public; never
@@ -7,6 +7,9 @@ Method (described in eval/REPORT.md and the README):
    gold evidence (a `support` string, or a SQuAD gold answer inside the question's own context).
 2. Ranker: pairwise logistic regression (a linear RankNet, standardised features, L2): an
    evidence sentence's features minus a non-evidence sentence's, per question.
+   Reranker: the same, on the ranker's best RERANK sentences of each question, with one more
+   feature, their late interaction with the question (qa.retrieval.RERANK_FEATURES), read from
+   the word pieces the index stored, as the retriever reads them.
 3. Abstainer: logistic regression with monotone weights (see ABSTAIN_SIGNS) on per-question
    features of the ranked list (qa.answering.ABSTAIN_FEATURES); a question is positive when it is answerable and the ranked
    list's first sentence holds the evidence. Its features use out-of-fold ranker scores.
@@ -43,13 +46,15 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from qa import Assistant, embeddings  # noqa: E402
+from qa import Assistant  # noqa: E402
 from qa.answering import ABSTAIN_AGAINST, ABSTAIN_FEATURES, abstention_features, quoted  # noqa: E402
 from qa.calibration import CALIBRATION_FILE, LinearModel  # noqa: E402
 from qa.keyword import fold  # noqa: E402
 from qa.pipeline import conversation_context  # noqa: E402
 from qa.question import analyse  # noqa: E402
-from qa.retrieval import FEATURES, RERANK, RERANK_FEATURES, Passage, late_interaction, rerank  # noqa: E402
+from qa.retrieval import (  # noqa: E402
+    FEATURES, RERANK, RERANK_FEATURES, Passage, encode_question, late_interaction, rerank,
+)
 
 DATASETS = ROOT / "eval" / "datasets"
 POOL = 200  # every candidate the retriever produces
@@ -75,6 +80,7 @@ class Item:
     view: object
     question: str
     index: object  # the qa.index.Index it was asked of: its stored word pieces (`_late`)
+    context: str = ""  # the conversation the retriever read with it
 
 
 def _squad_norm(text: str) -> str:
@@ -106,7 +112,10 @@ def _article_items(dataset: Path, corpus: Path, workdir: Path) -> list[Item]:
         labels = [any(s in fold(p.text) or fold(p.text) in s for s in support) for p in passages]
         group = row.get("doc_id") or dataset.stem
         items.append(
-            Item(f"{dataset.stem}/{group}", row["answerable"], passages, labels, bot.index.view(), row["question"], bot.index)
+            Item(
+                f"{dataset.stem}/{group}", row["answerable"], passages, labels, bot.index.view(), row["question"],
+                bot.index, context,
+            )
         )
     return items
 
@@ -167,16 +176,16 @@ def _fit_ranker(items: list[Item], max_negatives: int = 40, names: tuple[str, ..
 
 
 Stages = tuple[LinearModel, LinearModel]  # the ranker and the reranker of its best RERANK
-_LATE: dict[tuple[str, str, int], float] = {}
+_LATE: dict[tuple[str, str, str, int], float] = {}
 
 
 def _late(item: Item, passages: list[Passage]) -> list[float]:
     """`late_interaction` of the question with each passage, as the retriever computes it (the
     sentence's word pieces stored in the index), remembered for the whole run."""
-    keys = [(item.question, p.doc_id, p.sentence.index) for p in passages]
+    keys = [(item.question, item.context, p.doc_id, p.sentence.index) for p in passages]
     missing = [(key, p) for key, p in zip(keys, passages) if key not in _LATE]
     if missing:
-        question = embeddings.piece_vectors(item.question)
+        question = encode_question(item.question, item.context)[1]
         stored = item.index.sentence_pieces(item.view, [(p.doc_id, p.sentence.index) for _, p in missing])  # type: ignore[attr-defined]
         for (key, _), sentence in zip(missing, stored):
             _LATE[key] = late_interaction(question, sentence)
@@ -190,7 +199,7 @@ def _head(item: Item, ranker: LinearModel) -> Item:
     head = [
         Passage(p.doc_id, p.sentence, p.score, p.features + (value,), p.text) for p, value in zip(head, _late(item, head))
     ]
-    return Item(item.group, item.answerable, head, labels[:RERANK], item.view, item.question, item.index)
+    return Item(item.group, item.answerable, head, labels[:RERANK], item.view, item.question, item.index, item.context)
 
 
 def _fit_stages(items: list[Item]) -> Stages:

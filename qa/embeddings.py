@@ -309,7 +309,7 @@ PIECES_CACHE = 1024  # texts; ~46 KB each (30 word pieces in float32), ~47 MB wh
 def piece_vectors(text: str) -> np.ndarray:
     """`Encoding.pieces` of one text, by the numpy engine (~12 ms for a 30-piece sentence on this
     machine), cached for the last `PIECES_CACHE` texts. For what the index does not hold: a
-    follow-up's own question, a sentence of a document ingested before pieces were stored."""
+    sentence of a document ingested before pieces were stored, until the next sync."""
     return small_model().encode_pieces([text])[0][1]
 
 

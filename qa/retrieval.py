@@ -77,6 +77,16 @@ RERANK = 5
 RERANK_FEATURES = FEATURES + ("late_interaction",)
 
 
+def encode_question(question: str, context: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """The search vector of the question, with the conversation's `context` after it when there
+    is one, and the question's word pieces for the late interaction, read alone. (Read in the
+    conversation's context, which would save a follow-up its second forward pass, they put the
+    evidence first one question less often on three sets out of fold.)"""
+    encoded = embeddings.encode_pieces([question])
+    vector = embeddings.encode([f"{question} {context}"])[0] if context else encoded.vectors[0]
+    return vector, encoded.pieces[0]
+
+
 def late_interaction(question: np.ndarray, sentence: np.ndarray) -> float:
     """For each word piece of the question, its best cosine with a piece of the sentence, in
     the model's contextual vectors (`embeddings.Encoding.pieces`); the mean (ColBERT's MaxSim).
@@ -280,13 +290,7 @@ class Retriever:
         if not view.entries:
             return []
         q = analyse(question)
-        query = f"{question} {context}".strip() if context else question
-        if context:  # the search reads the conversation; the late interaction, the question
-            vector = embeddings.encode([query])[0]
-            pieces = embeddings.piece_vectors(question) if self.reranker is not None else np.zeros((0, 0))
-        else:
-            encoded = embeddings.encode_pieces([question])
-            vector, pieces = encoded.vectors[0], encoded.pieces[0]
+        vector, pieces = encode_question(question, context)
         terms = list(q.terms)
         extra = [t for t in tokenize(context) if t not in terms] if context else []
         names = q.names or tuple(dict.fromkeys(names_in(context)))  # who a follow-up's "she" is

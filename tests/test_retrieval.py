@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 from qa import Assistant, embeddings
-from qa.chunking import chunk_window, sentence_id
-from qa.ingest import CHUNK_OVERLAP, CHUNK_SIZE
 from qa.calibration import LinearModel
-from qa.chunking import Sentence
+from qa.chunking import Sentence, chunk_window, sentence_id
+from qa.ingest import CHUNK_OVERLAP, CHUNK_SIZE
 from qa.retrieval import (
-    FEATURES, RERANK, RERANK_FEATURES, SOFT_MATCH, Passage, _chunks_of, late_interaction, rerank, soft_matches,
+    FEATURES, RERANK, RERANK_FEATURES, SOFT_MATCH, Passage, _chunks_of, encode_question, late_interaction, rerank,
+    soft_matches,
 )
 
 HARBOUR = """Port of Valmora to build a new ferry terminal
@@ -162,6 +162,15 @@ def test_late_interaction_matches_a_question_s_words_read_in_context():
     assert late_interaction(q, o) > late_interaction(q, j) + 0.05
     assert late_interaction(q, q) > 0.99  # every piece finds itself
     assert late_interaction(q, np.zeros((0, embeddings.DIMENSION))) == 0.0
+
+
+def test_a_follow_up_searches_with_the_conversation_and_matches_pieces_of_the_question_alone():
+    alone_vector, alone_pieces = encode_question("Who owns it?")
+    vector, pieces = encode_question("Who owns it?", "the bakery on Mill Street")
+    np.testing.assert_allclose(alone_vector, embeddings.encode(["Who owns it?"])[0], atol=1e-5)
+    np.testing.assert_allclose(vector, embeddings.encode(["Who owns it? the bakery on Mill Street"])[0], atol=1e-5)
+    np.testing.assert_allclose(pieces, alone_pieces, atol=1e-6)
+    np.testing.assert_allclose(pieces, embeddings.piece_vectors("Who owns it?"), atol=1e-5)
 
 
 def _candidates(n: int) -> list[Passage]:
