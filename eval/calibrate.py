@@ -15,7 +15,8 @@ Method (described in eval/REPORT.md and the README):
    list's first sentence holds the evidence. Its features use out-of-fold ranker scores.
 4. Threshold: the best overall score (answered with the evidence quoted, or unanswerable and
    abstained; out-of-fold probabilities), on average over the sets, each weighing the same; of
-   the thresholds within one point of the best, the highest. On SQuAD 2.0's adversarial
+   the thresholds within one point of the best, the highest, placed midway to the next lower
+   probability. On SQuAD 2.0's adversarial
    unanswerable questions no threshold separates well with these features (the sweep printed
    shows the trade-off), so the product errs on the side of answering, with citations.
 Everything is cross-validated by document (5 folds; a document's questions are never split),

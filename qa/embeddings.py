@@ -167,13 +167,11 @@ class NumpyMiniLM:
         return x
 
     def _one(self, ids: list[int]) -> np.ndarray:
-        pooled = self._hidden(ids).mean(axis=0)
-        return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+        return _pooled(self._hidden(ids))
 
     def _one_with_pieces(self, ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
         x = self._hidden(ids)
-        pooled = x.mean(axis=0)
-        return pooled / max(float(np.linalg.norm(pooled)), 1e-12), _unit_pieces(x)
+        return _pooled(x), _unit_pieces(x)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """One unit-length float32 row per text; each text on its own (no padding).
@@ -261,6 +259,12 @@ def word_vectors(words: list[str]) -> np.ndarray:
     if not words:
         return np.zeros((0, DIMENSION), dtype=np.float32)
     return np.stack([_word_vector(w) for w in words])
+
+
+def _pooled(hidden: np.ndarray) -> np.ndarray:
+    """A text's vector: the mean of its tokens' last-layer rows, unit length (modules.json)."""
+    pooled = hidden.mean(axis=0)
+    return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
 
 
 def _unit_pieces(hidden: np.ndarray) -> np.ndarray:

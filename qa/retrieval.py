@@ -83,7 +83,7 @@ def encode_question(question: str, context: str = "") -> tuple[np.ndarray, np.nd
     conversation's context, which would save a follow-up its second forward pass, they put the
     evidence first one question less often on three sets out of fold.)"""
     encoded = embeddings.encode_pieces([question])
-    vector = embeddings.encode([f"{question} {context}"])[0] if context else encoded.vectors[0]
+    vector = embeddings.encode([f"{question} {context}".strip()])[0] if context else encoded.vectors[0]
     return vector, encoded.pieces[0]
 
 
@@ -343,9 +343,10 @@ class Retriever:
             passages = rerank(passages, self.reranker, lambda head: self._late(view, pieces, head))
         return passages[:top_k]
 
-    # -- pieces -------------------------------------------------------------------------------
+    # -- steps --------------------------------------------------------------------------------
 
     def _late(self, view: IndexView, question: np.ndarray, head: list[Passage]) -> list[float]:
+        """`late_interaction` of the question's word pieces with each passage's stored ones."""
         stored = self.index.sentence_pieces(view, [(p.doc_id, p.sentence.index) for p in head])
         return [late_interaction(question, sentence) for sentence in stored]
 

@@ -108,29 +108,25 @@ def test_unchanged_files_cost_no_embedding_work(corpus: Path, index: Index, enco
     assert sorted(report.unchanged) == sorted(ARTICLES) and not report.changed
 
 
-def test_a_document_indexed_before_the_catalog_kept_vectors_is_redone_once(
-    corpus: Path, index: Index, encode_calls: list[int]
+# what older versions left in a document's row: no vectors (and no flags), or no word pieces
+OLDER_ROWS = {
+    "before vectors": ["UPDATE documents SET vectors = NULL, furniture = '' WHERE doc_id = 'rivers.txt'"],
+    "before word pieces": [
+        "UPDATE documents SET pieces = NULL WHERE doc_id = 'rivers.txt'",
+        "DELETE FROM pieces WHERE doc_id = 'rivers.txt'",
+    ],
+}
+
+
+@pytest.mark.parametrize("older", sorted(OLDER_ROWS))
+def test_a_document_indexed_by_an_older_version_is_redone_once(
+    corpus: Path, index: Index, encode_calls: list[int], older: str
 ) -> None:
     write(corpus, ARTICLES)
     sync_corpus(index, corpus)
-    with sqlite3.connect(index.catalog.path) as db:  # as an older version left it
-        db.execute("UPDATE documents SET vectors = NULL, furniture = '' WHERE doc_id = 'rivers.txt'")
-    encode_calls.clear()
-    report = sync_corpus(index, corpus)
-    assert report.updated == ["rivers.txt"] and sum(encode_calls) == 2
-    assert_consistent(index)
-    encode_calls.clear()
-    assert not sync_corpus(index, corpus).changed and encode_calls == []
-
-
-def test_a_document_indexed_before_the_catalog_kept_word_pieces_is_redone_once(
-    corpus: Path, index: Index, encode_calls: list[int]
-) -> None:
-    write(corpus, ARTICLES)
-    sync_corpus(index, corpus)
-    with sqlite3.connect(index.catalog.path) as db:  # as the version before word pieces left it
-        db.execute("UPDATE documents SET pieces = NULL WHERE doc_id = 'rivers.txt'")
-        db.execute("DELETE FROM pieces WHERE doc_id = 'rivers.txt'")
+    with sqlite3.connect(index.catalog.path) as db:
+        for statement in OLDER_ROWS[older]:
+            db.execute(statement)
     encode_calls.clear()
     report = sync_corpus(index, corpus)
     assert report.updated == ["rivers.txt"] and sum(encode_calls) == 2
