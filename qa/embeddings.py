@@ -119,6 +119,7 @@ class NumpyMiniLM:
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self.tokenizer.no_padding()
+        self.vocabulary: dict[str, int] = self.tokenizer.get_vocab()  # word piece -> id
         w = load_file(str(folder / "model.safetensors"))
         self.word = w["embeddings.word_embeddings.weight"]
         self.position = w["embeddings.position_embeddings.weight"]
@@ -241,13 +242,23 @@ def small_model() -> NumpyMiniLM:
     return NumpyMiniLM(model_path())
 
 
+def word_pieces(word: str) -> list[int]:
+    """The ids of the word pieces the model's tokenizer cuts `word` into. A lowercase ASCII word
+    of letters and digits that the vocabulary holds whole is its own one piece (nothing in the
+    uncased tokenizer's normalising or splitting changes it): a dictionary lookup instead of a
+    call into the tokenizer. Most words a question or a sentence is compared on are such words."""
+    engine = small_model()
+    whole = engine.vocabulary.get(word) if word.isascii() and word.isalnum() and word.islower() else None
+    return [whole] if whole is not None else engine.tokenizer.encode(word, add_special_tokens=False).ids
+
+
 @lru_cache(maxsize=200_000)
 def _word_vector(word: str) -> np.ndarray:
-    engine = small_model()
-    pieces = engine.tokenizer.encode(word, add_special_tokens=False).ids
+    pieces = word_pieces(word)
     if not pieces:
         return np.zeros(DIMENSION, dtype=np.float32)
-    vector = engine.word[pieces].mean(axis=0)
+    rows = small_model().word
+    vector = rows[pieces[0]] if len(pieces) == 1 else rows[pieces].mean(axis=0)
     return (vector / max(float(np.linalg.norm(vector)), 1e-12)).astype(np.float32)
 
 

@@ -68,6 +68,17 @@ def test_word_vectors_are_unit_rows_that_put_related_words_closer() -> None:
     assert embeddings.word_vectors([]).shape == (0, embeddings.DIMENSION)
 
 
+def test_word_pieces_are_the_tokenizer_s_for_every_kind_of_word() -> None:
+    tokenizer = embeddings.small_model().tokenizer
+    words = [
+        "loan", "borrowing", "2024", "1,349", "séjourné", "Sejourne", "naïve", "CAFÉ", "x1", "unaffordability",
+        "[unk]", "[UNK]", "hello-world", "a_b", "数字", "½", "", "##ing", "don't", "u.s.",
+    ]
+    for word in words:
+        assert embeddings.word_pieces(word) == tokenizer.encode(word, add_special_tokens=False).ids, word
+    assert len(embeddings.word_pieces("loan")) == 1  # a word the vocabulary holds whole: one piece
+
+
 def test_both_engines_give_the_same_word_pieces_with_the_same_vectors() -> None:
     texts = TEXTS + ["The club's owner, Ann Brandt, pledged the rest."] * (embeddings.SMALL + 1)
     bulk = embeddings.encode_pieces(texts)  # more than SMALL texts: torch, padded batches
