@@ -39,6 +39,7 @@ import string
 import sys
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -180,13 +181,19 @@ Stages = tuple[LinearModel, LinearModel]  # the ranker and the reranker of its b
 _LATE: dict[tuple[str, str, str, int], float] = {}
 
 
+@lru_cache(maxsize=None)
+def _question_pieces(question: str, context: str) -> np.ndarray:
+    """The question's word pieces as the retriever reads them (`encode_question`), once a question."""
+    return encode_question(question, context)[1]
+
+
 def _late(item: Item, passages: list[Passage]) -> list[float]:
     """`late_interaction` of the question with each passage, as the retriever computes it (the
     sentence's word pieces stored in the index), remembered for the whole run."""
     keys = [(item.question, item.context, p.doc_id, p.sentence.index) for p in passages]
     missing = [(key, p) for key, p in zip(keys, passages) if key not in _LATE]
     if missing:
-        question = encode_question(item.question, item.context)[1]
+        question = _question_pieces(item.question, item.context)
         stored = item.index.sentence_pieces(item.view, [(p.doc_id, p.sentence.index) for _, p in missing])  # type: ignore[attr-defined]
         for (key, _), sentence in zip(missing, stored):
             _LATE[key] = late_interaction(question, sentence)

@@ -26,7 +26,7 @@ from .calibration import Calibration, load_calibration
 from .citations import Citation, make_citations
 from .index import IndexView
 from .keyword import fold, tokenize
-from .question import Question, analyse
+from .question import SMALL_NUMBERS, Question, analyse
 from .retrieval import Passage, neighbourhood
 
 _NEEDS_ANTECEDENT = re.compile(
@@ -94,15 +94,11 @@ _MISSING_NAMES = ABSTAIN_FEATURES.index("missing_names")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Numbers written as words, so that "Genghis's 3rd son" finds "his third son" (one to twenty,
 # cardinal and ordinal): general English.
-_SMALL = (
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty"
-).split()
 _ORDINAL = (
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
     "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
 ).split()
-_WORD_NUMBER = {w: str(i + 1) for words in (_SMALL, _ORDINAL) for i, w in enumerate(words)}
+_WORD_NUMBER = {w: str(i + 1) for words in (SMALL_NUMBERS, _ORDINAL) for i, w in enumerate(words)}
 _NUMBER_WORD = re.compile(rf"\b({'|'.join(_WORD_NUMBER)})\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|without|cannot)\b|n['’]t\b", re.IGNORECASE)
 

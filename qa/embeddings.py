@@ -303,12 +303,7 @@ def encode_pieces(texts: list[str], batch_size: int = BULK_BATCH, progress: bool
     if len(texts) <= SMALL:
         pairs = small_model().encode_pieces(texts)
         return Encoding(np.stack([v for v, _ in pairs]).astype(np.float32), [p for _, p in pairs])
-    if progress is None:
-        progress = sys.stderr.isatty() and len(texts) > batch_size
-    with _lock:
-        rows = model().encode(
-            texts, batch_size=batch_size, normalize_embeddings=True, output_value=None, show_progress_bar=progress
-        )
+    rows = _torch_encode(texts, batch_size, progress, output_value=None)
     pieces = []
     for row in rows:  # token rows are padded to the batch's longest: keep the text's own
         n = int(row["attention_mask"].sum())
@@ -344,15 +339,16 @@ def encode_bulk(texts: list[str], batch_size: int = BULK_BATCH, progress: bool |
     """`encode` on the sentence-transformers engine whatever the number of texts."""
     if not texts:
         return np.zeros((0, DIMENSION), dtype=np.float32)
+    return np.asarray(_torch_encode(texts, batch_size, progress, convert_to_numpy=True), dtype=np.float32)
+
+
+def _torch_encode(texts: list[str], batch_size: int, progress: bool | None, **options: object):  # type: ignore[no-untyped-def]
+    """sentence-transformers' `encode` of unit vectors, with `options` (what to return); a
+    progress bar on a terminal only, when asked for or when there is more than one batch."""
     if progress is None:
         progress = sys.stderr.isatty() and len(texts) > batch_size
     m = model()
     with _lock:  # torch on 2 cores: one encode at a time is faster than two interleaved
-        vectors = m.encode(
-            texts,
-            batch_size=batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=progress,
+        return m.encode(
+            texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=progress, **options
         )
-    return np.asarray(vectors, dtype=np.float32)

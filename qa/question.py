@@ -23,11 +23,14 @@ MONTHS = (
     "jan feb mar apr jun jul aug sep sept oct nov dec"
 ).split()
 DAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+SMALL_NUMBERS = (  # in order: SMALL_NUMBERS[i] is i + 1
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty"
+).split()
 NUMBER_WORDS = frozenset(
-    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
-    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
-    hundred hundreds thousand thousands million millions billion billions trillion dozen dozens
-    half percent per cent""".split()
+    SMALL_NUMBERS
+    + """thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand thousands million
+    millions billion billions trillion dozen dozens half percent per cent""".split()
 )
 _DATE_WORDS = frozenset(MONTHS + DAYS + "century decade yesterday today tomorrow ago year years".split())
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
