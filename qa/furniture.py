@@ -1,10 +1,11 @@
 """Page furniture: the lines of a scraped page that are not the article and must never be cited.
 
-Four general signals, none tied to any one site or article:
+Five general signals, none tied to any one site or article:
 - a line that stands more than once in the document (photo captions, repeated bylines);
 - a short line without final punctuation after the first line (captions, bylines, datelines);
 - a call to action addressed to the reader (donate, subscribe, share, read the original/more,
   advertisement, copyright notices); a short paragraph holding one is furniture as a whole;
+- a line opened by a label with its colon: "Photo: ...", "[Photo caption: ...]", "Related: ...";
 - text addressed to a machine reading the page ("ignore your previous instructions...").
 
     >>> flags = furniture_flags(text, sentences)
@@ -25,7 +26,15 @@ _CALL_TO_ACTION = re.compile(
     r"become a (patron|member|subscriber|supporter)|read (the )?original|read (the )?full (story|article)|"
     r"read more|click here|follow us|share this|all rights reserved|originally (appeared|published)|"
     r"listen to this article|privacy policy|terms of (use|service)"
-    r")\b|^(advertisement|sponsored|related|read more|see also|watch|photo|image|credit)\s*[:|-]?",
+    r")\b",
+    re.IGNORECASE,
+)
+# A label that opens a caption, a credit or a link to another story: "Photo: ...", "[Photo caption:
+# ...]", "Photograph: ...", "Related: ...". Only with its colon, bar or dash: "Credit card debt rose"
+# and "Watchdogs said" are article sentences. A line it opens is furniture as a whole.
+_LABEL = re.compile(
+    r"^[\[(]?\s*(advertisement|sponsored|related|read more|see also|watch|caption|credit|"
+    r"(photo|image|picture)(graph)?( caption| credit)?)s?\s*(:|\||\s[-–—]\s)",
     re.IGNORECASE,
 )
 # Words of an appeal; they count as furniture only when the sentence also addresses the reader.
@@ -40,7 +49,7 @@ _TO_A_MACHINE = re.compile(
 )
 # Flags are computed at ingest and stored with the document (qa/catalog.py). Bump RULES when the
 # rules below change: stored flags of older rules are then ignored and computed afresh.
-RULES = 1
+RULES = 2
 _APPEAL_LINE_WORDS = 60  # an appeal is a short paragraph: every sentence of it is furniture
 _FINAL = re.compile(r"[.!?…:;\"”’')\]]$")
 _SHORT_WORDS = 8
@@ -55,14 +64,15 @@ def furniture_flags(text: str, sentences: list[Sentence] | tuple[Sentence, ...])
     repeats = Counter(normalised.values())
     first_line = min(lines) if lines else -1
     def appeal(sentence: str) -> bool:
-        return bool(_CALL_TO_ACTION.search(sentence)) or bool(
+        return bool(_CALL_TO_ACTION.search(sentence) or _LABEL.match(sentence)) or bool(
             _APPEAL.search(sentence) and _READER.search(sentence)
         )
 
     appeal_lines = {
         s.line
         for s in sentences
-        if appeal(text[s.start : s.end]) and len(normalised[s.line].split()) <= _APPEAL_LINE_WORDS
+        if (appeal(text[s.start : s.end]) or _LABEL.match(normalised[s.line].strip()))
+        and len(normalised[s.line].split()) <= _APPEAL_LINE_WORDS
     }
     flags = []
     for s in sentences:
