@@ -2,7 +2,7 @@
 
 From the ranked passages it keeps the best sentence, and a runner-up that scores close to it (up to
 three for questions that ask for several things); a sentence that opens with a pronoun ("He
-said...") brings the sentence before it, which says who; a sentence that announces what follows
+said...") brings the sentence before it, which says who, in one citation with it; a sentence that announces what follows
 (one ending in a colon; for a question asking for several things, also a short one such as "The
 trial had limitations.") brings the next sentences of its paragraph, which list them. The best
 evidence is cited first. It abstains when the evidence is weak (`ABSTAIN_FEATURES`, a logistic
@@ -207,14 +207,29 @@ class ExtractiveAnswerer:
         chosen = quoted(passages, q.is_list, self.margin, self.list_margin, self.max_sentences)
         spans: list[tuple[str, int, int]] = []
         for p in chosen:  # best first: the first citation is the strongest evidence
-            antecedent = self._antecedent(p, view)
-            following = self._following(p, view, q.is_list, q.terms)
-            for s in ([antecedent] if antecedent else []) + [p.sentence] + following:
-                if (p.doc_id, s.start, s.end) not in spans:
-                    spans.append((p.doc_id, s.start, s.end))
+            for span in self._evidence(p, view, q.is_list, q.terms, spans):
+                if not any(d == span[0] and a <= span[1] and span[2] <= b for d, a, b in spans):
+                    spans.append(span)
         citations = make_citations(spans, docs)
-        text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
+        text = " ".join(_marked(c) for c in citations)
         return Answer(question, text, False, citations, [], round(confidence, 4))
+
+    def _evidence(
+        self, p: Passage, view: IndexView, is_list: bool, terms: tuple[str, ...], cited: list[tuple[str, int, int]]
+    ) -> list[tuple[str, int, int]]:
+        """The spans that cite `p`: its sentence, and the sentence before it when it needs one (a
+        span of both when they are next to each other, so that the sentence that answers is in the
+        first citation with what it points back to; two spans when page furniture stands between
+        them or that sentence is cited already), then the sentences it announces."""
+        s = p.sentence
+        antecedent = self._antecedent(p, view)
+        spans = [(p.doc_id, s.start, s.end)]
+        if antecedent is not None:
+            whole = (p.doc_id, antecedent.start, s.end)
+            before = (p.doc_id, antecedent.start, antecedent.end)
+            next_to = antecedent.index == s.index - 1
+            spans = [whole] if next_to and before not in cited else [before, *spans]
+        return spans + [(p.doc_id, f.start, f.end) for f in self._following(p, view, is_list, terms)]
 
     @staticmethod
     def _antecedent(p: Passage, view: IndexView):  # type: ignore[no-untyped-def]
@@ -253,6 +268,11 @@ class ExtractiveAnswerer:
         return Answer(question, text, True, [], closest, round(confidence, 4))
 
 
+def _marked(c: Citation) -> str:
+    """The quote on one line (a span of two sentences may cross a paragraph break), then its mark."""
+    return f"{' '.join(c.quote.split())} [{c.n}]"
+
+
 def join_answers(question: str, asked: list[str], answers: list[Answer], view: IndexView) -> Answer:
     """One answer to a question asked in parts (`asked`, answered one by one in `answers`): the
     parts' sentences in order, each cited once, numbered anew; a part that the articles do not
@@ -272,5 +292,5 @@ def join_answers(question: str, asked: list[str], answers: list[Answer], view: I
         for c in answer.citations:
             own = numbered.pop((c.doc_id, c.start, c.end), None)  # a sentence two parts share: once
             if own is not None:
-                pieces.append(f"{own.quote} [{own.n}]")
+                pieces.append(_marked(own))
     return Answer(question, " ".join(pieces), False, citations, [], min(a.confidence for a in answered))

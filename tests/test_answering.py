@@ -52,8 +52,21 @@ def test_every_mark_in_the_text_has_a_citation(bot: Assistant):
 
 def test_a_sentence_opening_with_a_pronoun_brings_the_one_that_names_her(bot: Assistant):
     answer = bot.ask("Why did the airline choose electric planes?")
-    quotes = " ".join(c.quote for c in answer.citations)
-    assert "fuel prices had doubled" in quotes and "Kari Holm" in quotes
+    first = answer.citations[0]
+    assert "Kari Holm" in first.quote and "fuel prices had doubled" in first.quote  # one span, best first
+    assert first.quote.startswith("Chief executive") and first.quote.endswith("since 2021.")
+    assert is_faithful(first, docs(bot))
+
+
+def test_a_caption_between_the_two_sentences_is_left_out_of_the_citations(tmp_path_factory: pytest.TempPathFactory):
+    captioned = one_article_bot(tmp_path_factory, "captioned.txt", ARTICLE.replace(
+        "dollars.\n", "dollars.\n\n[Photo caption: Kari Holm at the airline's hangar in Tromsø on Tuesday.]\n\n"
+    ))
+    answer = captioned.ask("Why did the airline choose electric planes?")
+    quotes = [c.quote for c in answer.citations]
+    assert any("fuel prices had doubled" in q for q in quotes) and any("Kari Holm said" in q for q in quotes)
+    assert not any("Photo caption" in q for q in quotes)  # two citations, not one span over the caption
+    assert all(is_faithful(c, docs(captioned)) for c in answer.citations)
 
 
 def test_a_sentence_opening_with_there_is_needs_nothing_before_it(tmp_path_factory: pytest.TempPathFactory):
