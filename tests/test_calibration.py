@@ -51,7 +51,7 @@ def _calibrate_script():
     return module
 
 
-def test_threshold_takes_the_best_overall_score_and_abstains_when_that_costs_nothing():
+def test_threshold_takes_the_best_overall_score_the_upper_of_two_that_reach_it():
     threshold = _calibrate_script()._threshold
     # good answers at 0.9 and 0.8, an answerable question whose first sentence is wrong at 0.75,
     # an unanswerable one at 0.7. A question scores when answered right or rightly abstained:
@@ -61,6 +61,17 @@ def test_threshold_takes_the_best_overall_score_and_abstains_when_that_costs_not
     top_ok = np.array([True, True, False, False])
     # the higher of the best, 0.8, placed midway to the next lower probability: same decisions
     assert threshold(prob, answerable, top_ok, np.array(["a"] * 4)) == (0.8 + 0.75) / 2
+
+
+def test_threshold_is_the_middle_of_those_that_reach_the_best_score():
+    threshold = _calibrate_script()._threshold
+    # a good answer at 0.9, two answerable questions whose first sentence is wrong (0.8, 0.7), an
+    # unanswerable one at 0.6: t = 0.6 scores 1/4, t = 0.7, 0.8 and 0.9 score 2/4. The middle of
+    # those, 0.8, placed midway to 0.7 (the highest, 0.9, sits at the edge of the range)
+    prob = np.array([0.9, 0.8, 0.7, 0.6])
+    answerable = np.array([True, True, True, False])
+    top_ok = np.array([True, False, False, False])
+    assert threshold(prob, answerable, top_ok, np.array(["a"] * 4)) == (0.8 + 0.7) / 2
 
 
 def test_threshold_weighs_each_set_the_same():
