@@ -6,8 +6,9 @@ said...") brings the sentence before it, which says who, in one citation with it
 (one ending in a colon; for a question asking for several things, also a short one such as "The
 trial had limitations.") brings the next sentences of its paragraph, which list them. The best
 evidence is cited first. It abstains when the evidence is weak (`ABSTAIN_FEATURES`, a logistic
-model fitted with its threshold by `eval/calibrate.py`, see qa/calibration.py) or when every
-name in the question is absent from the articles.
+model fitted with its threshold by `eval/calibrate.py`, see qa/calibration.py), when every
+name in the question is absent from the articles, or when the question is off topic (none of its
+words near the best sentence, and a cosine with it that unrelated texts have).
 
     >>> answer = ExtractiveAnswerer().answer(question, passages, view)
     >>> answer.text
@@ -91,6 +92,13 @@ ABSTAIN_AGAINST = (
     "type_missing", "missing_names", "missing_numbers", "negation_unmatched", "quantity_missing", "measure_missing",
 )
 _MISSING_NAMES = ABSTAIN_FEATURES.index("missing_names")
+_DENSE = ABSTAIN_FEATURES.index("dense")
+_CONTEXT_LEXICAL = ABSTAIN_FEATURES.index("context_lexical")
+# Off topic: no word of the question near the best sentence, and a cosine with it that unrelated
+# texts have (all-MiniLM-L6-v2 puts them below ~0.15). The abstainer learns from unanswerable
+# questions about the articles' own topics, so it is not the one to refuse "What is the boiling
+# point of mercury?" over an article about airlines; this rule is.
+OFF_TOPIC_DENSE = 0.15
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Numbers written as words, so that "Genghis's 3rd son" finds "his third son" (one to twenty,
 # cardinal and ordinal): general English.
@@ -201,15 +209,15 @@ class ExtractiveAnswerer:
             return self._abstain(question, [], docs, 0.0)
         features = abstention_features(q, passages, view)
         confidence = float(self.calibration.abstainer.probability(np.asarray(features))[0])
-        if confidence < self.calibration.threshold or features[_MISSING_NAMES] == 1.0:
-            # weak evidence, or every name the question mentions is absent from the articles
+        off_topic = features[_CONTEXT_LEXICAL] == 0.0 and features[_DENSE] < OFF_TOPIC_DENSE
+        if confidence < self.calibration.threshold or features[_MISSING_NAMES] == 1.0 or off_topic:
+            # weak evidence, every name the question mentions absent from the articles, or off topic
             return self._abstain(question, passages, docs, confidence)
         chosen = quoted(passages, q.is_list, self.margin, self.list_margin, self.max_sentences)
         spans: list[tuple[str, int, int]] = []
         for p in chosen:  # best first: the first citation is the strongest evidence
             for span in self._evidence(p, view, q.is_list, q.terms, spans):
-                if not any(d == span[0] and a <= span[1] and span[2] <= b for d, a, b in spans):
-                    spans.append(span)
+                _add_span(spans, span)
         citations = make_citations(spans, docs)
         text = " ".join(_marked(c) for c in citations)
         return Answer(question, text, False, citations, [], round(confidence, 4))
@@ -266,6 +274,17 @@ class ExtractiveAnswerer:
         if closest:
             text += " The closest passages are shown for reference; they do not answer the question."
         return Answer(question, text, True, [], closest, round(confidence, 4))
+
+
+def _add_span(spans: list[tuple[str, int, int]], span: tuple[str, int, int]) -> None:
+    """Add `span`, or widen the span it shares text with: no sentence is quoted twice (a
+    runner-up that is, or opens, the context of a span already cited joins that span)."""
+    doc_id, start, end = span
+    for i, (d, a, b) in enumerate(spans):
+        if d == doc_id and start < b and a < end:
+            spans[i] = (d, min(a, start), max(b, end))
+            return
+    spans.append(span)
 
 
 def _marked(c: Citation) -> str:

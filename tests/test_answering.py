@@ -85,6 +85,13 @@ def test_off_topic_question_abstains_without_citations(bot: Assistant):
     assert answer.text.startswith("The articles don't say")
 
 
+def test_an_off_topic_question_is_refused_whatever_the_threshold(bot: Assistant):
+    view = bot.index.view()
+    lenient = ExtractiveAnswerer(Calibration(load_calibration().ranker, load_calibration().abstainer, 0.0))
+    for question, refused in [("What is the boiling point of mercury?", True), ("How many aircraft did NordAir order?", False)]:
+        assert lenient.answer(question, bot.retriever.run(question, view=view), view).abstained is refused, question
+
+
 def test_question_about_an_absent_name_abstains(bot: Assistant):
     answer = bot.ask("What did Lufthansa order?")
     assert answer.abstained
@@ -239,3 +246,14 @@ def test_an_answer_quotes_the_runners_up_close_behind_the_best():
     assert [p.text for p in quoted(_ranked(2.0, 0.5), is_list=False, margin=1.2)] == ["s0"]  # too far behind
     assert [p.text for p in quoted(_ranked(2.0, 1.5, 1.2, 1.1), is_list=True, list_margin=1.2)] == ["s0", "s1", "s2"]
     assert quoted([], is_list=False) == []
+
+
+def test_no_sentence_is_quoted_twice_when_spans_share_one():
+    from qa.answering import _add_span
+
+    spans = [("a", 100, 200)]  # "He called it ... He gave a talk ..." (a pronoun and its context)
+    _add_span(spans, ("a", 40, 150))  # a runner-up: "Starting in 1965, Davies ... He called it ..."
+    _add_span(spans, ("a", 120, 180))  # a sentence inside a span cited already
+    _add_span(spans, ("a", 200, 260))  # the next sentence: its own citation
+    _add_span(spans, ("b", 40, 150))  # another document
+    assert spans == [("a", 40, 200), ("a", 200, 260), ("b", 40, 150)]
