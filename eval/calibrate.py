@@ -314,8 +314,8 @@ def _threshold(prob: np.ndarray, answerable: np.ndarray, answer_ok: np.ndarray, 
     The middle replaced the highest threshold within one point of the best (ce3089c and before),
     which sat at the top edge of a steep stretch: out of fold, of 349 answerable and 78
     unanswerable news questions, 0.38 refused 15 and 35, 0.34 refuses 6 and 33, for the same
-    average score within a point. On the blind heldout5_articles that rule refused 4 answerable questions and none of
-    the 12 unanswerable ones."""
+    average score within a point. On the blind heldout5_articles that rule refused 4 answerable
+    questions and none of the 12 unanswerable ones."""
     names = sorted(set(sets))
     best_score, scored = -1.0, []
     for t in np.unique(prob):

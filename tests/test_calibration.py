@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from qa.answering import ABSTAIN_AGAINST, ABSTAIN_FEATURES
 from qa.calibration import CALIBRATION_FILE, LinearModel, load_calibration
@@ -51,27 +52,21 @@ def _calibrate_script():
     return module
 
 
-def test_threshold_takes_the_best_overall_score_the_upper_of_two_that_reach_it():
-    threshold = _calibrate_script()._threshold
+@pytest.mark.parametrize("prob, top_ok, expected", [
     # good answers at 0.9 and 0.8, an answerable question whose first sentence is wrong at 0.75,
     # an unanswerable one at 0.7. A question scores when answered right or rightly abstained:
-    # t = 0.7: 2/4; 0.75: 3/4; 0.8: 3/4 (the wrong first sentence is no loss); 0.9: 2/4
-    prob = np.array([0.9, 0.8, 0.75, 0.7])
-    answerable = np.array([True, True, True, False])
-    top_ok = np.array([True, True, False, False])
-    # the higher of the best, 0.8, placed midway to the next lower probability: same decisions
-    assert threshold(prob, answerable, top_ok, np.array(["a"] * 4)) == (0.8 + 0.75) / 2
-
-
-def test_threshold_is_the_middle_of_those_that_reach_the_best_score():
-    threshold = _calibrate_script()._threshold
+    # t = 0.7: 2/4; 0.75: 3/4; 0.8: 3/4 (the wrong first sentence is no loss); 0.9: 2/4. The
+    # upper of the two best, 0.8, placed midway to the next lower probability: same decisions
+    ([0.9, 0.8, 0.75, 0.7], [True, True, False, False], (0.8 + 0.75) / 2),
     # a good answer at 0.9, two answerable questions whose first sentence is wrong (0.8, 0.7), an
     # unanswerable one at 0.6: t = 0.6 scores 1/4, t = 0.7, 0.8 and 0.9 score 2/4. The middle of
     # those, 0.8, placed midway to 0.7 (the highest, 0.9, sits at the edge of the range)
-    prob = np.array([0.9, 0.8, 0.7, 0.6])
+    ([0.9, 0.8, 0.7, 0.6], [True, False, False, False], (0.8 + 0.7) / 2),
+], ids=["upper of two", "middle of three"])
+def test_threshold_is_the_middle_of_those_that_reach_the_best_score(prob, top_ok, expected):
+    threshold = _calibrate_script()._threshold
     answerable = np.array([True, True, True, False])
-    top_ok = np.array([True, False, False, False])
-    assert threshold(prob, answerable, top_ok, np.array(["a"] * 4)) == (0.8 + 0.7) / 2
+    assert threshold(np.array(prob), answerable, np.array(top_ok), np.array(["a"] * 4)) == expected
 
 
 def test_threshold_weighs_each_set_the_same():
