@@ -27,6 +27,7 @@ SMALL_NUMBERS = (  # in order: SMALL_NUMBERS[i] is i + 1
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty"
 ).split()
+ZERO_WORDS = frozenset(("none", "zero"))
 NUMBER_WORDS = frozenset(
     SMALL_NUMBERS
     + """thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand thousands million
@@ -315,8 +316,8 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
         return True
     q_words = _words_of(question.text)[1]
     s_words = [w for w in _words_of(sentence)[0] if w not in q_words]
-    if answer_type == "number":
-        return any(w in NUMBER_WORDS for w in s_words) or bool(quantities(sentence) - q_words)
+    if answer_type == "number":  # "None of the treaties..." answers "how many" too
+        return any(w in NUMBER_WORDS or w in ZERO_WORDS for w in s_words) or bool(quantities(sentence) - q_words)
     if answer_type == "date":
         if _ASKS_YEAR.search(question.text):  # "In what year...": a month or "Monday" does not answer
             return any(_YEAR.fullmatch(w) for w in s_words)
@@ -401,7 +402,7 @@ _AGE = re.compile(
 )
 _MEASURE_FINDERS = {"money": _money, "percent": _percent, "period": _period}
 COUNT_WINDOW = 3  # "11,400 registered voters": the counted word within this many words after the number
-_NONE = frozenset(("no", "none", "zero"))  # "None of the treaties..." counts too
+_NONE = ZERO_WORDS | {"no"}  # "None of the treaties..." counts too
 
 
 def has_measure(question: Question, sentence: str) -> bool:

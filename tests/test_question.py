@@ -62,6 +62,8 @@ def test_number_must_be_new_to_the_question():
     q = analyse("How many of the 3 ministers came?")
     assert not has_answer_type("number", "The 3 ministers came.", q)
     assert has_answer_type("number", "Two of the 3 ministers came.", q)
+    assert has_answer_type("number", "None of the 3 ministers came.", q)  # zero is an answer too
+    assert not has_answer_type("number", "No decision was taken on the 3 ministers.", q)
 
 
 def test_date_and_person_types():
