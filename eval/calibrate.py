@@ -2,9 +2,10 @@
 
 Method (described in eval/REPORT.md and the README):
 1. Every question of the sets fitted on (eval/datasets: ARTICLE_SETS and squad2_public; never
-   the blind heldout5_articles and heldout6_articles) is run through the real retriever, which returns all its candidate
-   sentences with features (qa.retrieval.FEATURES). A candidate is positive when it holds the
-   gold evidence (a `support` string, or a SQuAD gold answer inside the question's own context).
+   the blind heldout5_articles and heldout6_articles) is run through the real retriever, which
+   returns all its candidate sentences with features (qa.retrieval.FEATURES). A candidate is
+   positive when it holds the gold evidence (a `support` string, or a SQuAD gold answer inside
+   the question's own context).
 2. Ranker: pairwise logistic regression (a linear RankNet, standardised features, L2): an
    evidence sentence's features minus a non-evidence sentence's, per question.
    Reranker: the same, on the ranker's best RERANK sentences of each question, with one more
@@ -55,7 +56,7 @@ from qa.keyword import fold  # noqa: E402
 from qa.pipeline import conversation_context  # noqa: E402
 from qa.question import analyse  # noqa: E402
 from qa.retrieval import (  # noqa: E402
-    FEATURES, RERANK, RERANK_FEATURES, Passage, encode_question, late_interaction, rerank,
+    FEATURES, RERANK, RERANK_FEATURES, Passage, encode_question, late_interaction, rerank, with_late,
 )
 
 DATASETS = ROOT / "eval" / "datasets"
@@ -205,9 +206,7 @@ def _head(item: Item, ranker: LinearModel) -> Item:
     """The question's best RERANK candidates by `ranker`, with the reranker's extra feature."""
     passages, labels = _rescored(item, ranker)
     head = passages[:RERANK]
-    head = [
-        Passage(p.doc_id, p.sentence, p.score, p.features + (value,), p.text) for p, value in zip(head, _late(item, head))
-    ]
+    head = with_late(head, _late(item, head))
     return Item(item.group, item.answerable, head, labels[:RERANK], item.view, item.question, item.index, item.context)
 
 

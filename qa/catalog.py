@@ -281,7 +281,7 @@ class Catalog:
         return found
 
     def sentence_pieces(self, sentences: Mapping[tuple[str, int], str]) -> dict[tuple[str, int], np.ndarray]:
-        """(doc_id, sentence index) -> its word-piece vectors (float32, unit rows to int8
+        """(doc_id, sentence index) -> its word-piece vectors (float32, unit rows to 4-bit
         rounding), for sentences {(doc_id, index): sha256} stored with that content; others are
         left out."""
         found: dict[tuple[str, int], np.ndarray] = {}

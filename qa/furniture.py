@@ -71,8 +71,7 @@ def furniture_flags(text: str, sentences: list[Sentence] | tuple[Sentence, ...])
     appeal_lines = {
         s.line
         for s in sentences
-        if (appeal(text[s.start : s.end]) or _LABEL.match(normalised[s.line].strip()))
-        and len(normalised[s.line].split()) <= _APPEAL_LINE_WORDS
+        if appeal(text[s.start : s.end]) and len(normalised[s.line].split()) <= _APPEAL_LINE_WORDS
     }
     flags = []
     for s in sentences:

@@ -95,6 +95,12 @@ def late_interaction(question: np.ndarray, sentence: np.ndarray) -> float:
     return float((question @ sentence.T).max(axis=1).mean()) if len(question) and len(sentence) else 0.0
 
 
+def with_late(passages: list[Passage], values: list[float]) -> list[Passage]:
+    """The passages with their `late_interaction` values added as the last feature
+    (RERANK_FEATURES order); scores unchanged."""
+    return [Passage(p.doc_id, p.sentence, p.score, p.features + (v,), p.text) for p, v in zip(passages, values)]
+
+
 def rerank(
     passages: list[Passage], reranker: LinearModel, late: Callable[[list[Passage]], list[float]]
 ) -> list[Passage]:
@@ -104,9 +110,7 @@ def rerank(
     head = passages[:RERANK]
     if not head:
         return passages
-    head = [
-        Passage(p.doc_id, p.sentence, 0.0, p.features + (value,), p.text) for p, value in zip(head, late(head))
-    ]
+    head = with_late(head, late(head))
     scores = reranker.log_odds(np.asarray([p.features for p in head], dtype=np.float64))
     head = sorted(
         (Passage(p.doc_id, p.sentence, float(s), p.features, p.text) for p, s in zip(head, scores)),
