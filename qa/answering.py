@@ -26,7 +26,7 @@ import numpy as np
 from .calibration import Calibration, load_calibration
 from .citations import Citation, make_citations
 from .index import IndexView
-from .keyword import fold, tokenize
+from .keyword import fold, tokenize, words
 from .question import SMALL_NUMBERS, Question, analyse
 from .retrieval import Passage, neighbourhood
 
@@ -45,13 +45,14 @@ _SHORT_ANNOUNCEMENT = re.compile(r"^[^\d\"“”]*\.$")  # no number, no quote: 
 # ... and so does one that counts what the list question asks about without naming them: "The
 # participants were divided into three groups." for "What were the three groups...?"
 _COUNTS_THINGS = re.compile(
-    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|several|various)\s+(?:[a-z-]+\s+)?([a-z]+s)\b"
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|several|various)\s+(?:[a-z-]+\s+)?([a-z]+s)\b"
 )
 
 
-def _announces(text: str, terms: tuple[str, ...]) -> bool:
-    """Does the sentence count things that the question's `terms` name?"""
-    stems = (tokenize(plural) for plural in _COUNTS_THINGS.findall(text))
+def _announces(text: str, terms: tuple[str, ...], pairs: bool = True) -> bool:
+    """Does the sentence count things that the question's `terms` name (two of them only when
+    `pairs`)?"""
+    stems = (tokenize(plural) for count, plural in _COUNTS_THINGS.findall(text) if pairs or count != "two")
     return any(stem and stem[0] in terms for stem in stems)
 
 
@@ -85,11 +86,14 @@ ABSTAIN_FEATURES = (
     # neighbourhood has no negation
     "quantity_missing",  # the question asks for a number or a date and the best sentence has none
     "measure_missing",  # ... or has none of the kind it measures: a price, a share, a period...
+    "opposite",  # the best sentence has the opposite of a word the question asks about, and not
+    # the word: "the men's course record" by "the women's course record" (not for yes/no questions)
 )
 # Signals that may only lower the abstainer's confidence (its fit keeps their weights <= 0; every
 # other weight is >= 0): more similarity never argues for abstaining, a gap never against it.
 ABSTAIN_AGAINST = (
     "type_missing", "missing_names", "missing_numbers", "negation_unmatched", "quantity_missing", "measure_missing",
+    "opposite",
 )
 _MISSING_NAMES = ABSTAIN_FEATURES.index("missing_names")
 _DENSE = ABSTAIN_FEATURES.index("dense")
@@ -132,7 +136,39 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
         1.0 if _NEGATION.search(q.text) and not _NEGATION.search(around) else 0.0,
         best.feature("type_missing") if q.answer_type in ("number", "date") else 0.0,
         best.feature("measure_missing"),
+        0.0 if q.is_yesno else float(has_opposite(q.text, best.text)),
     ]
+
+
+# Pairs of opposites of general English: a sentence about the one does not answer a question
+# about the other ("men" and "women", "highest" and "lowest", "import" and "export"). Content
+# words only: "before" and "after", "above" and "below", "next" and "previous" often stand
+# together in the evidence of a question asking about one of them.
+_OPPOSITES = """men women|man woman|male female|boys girls|boy girl|husband wife|father mother|son daughter|
+brother sister|increase decrease|increased decreased|increases decreases|rise fall|rose fell|risen fallen|
+gain loss|gained lost|win lose|won lost|winner loser|winners losers|victory defeat|highest lowest|higher lower|
+largest smallest|larger smaller|biggest smallest|bigger smaller|maximum minimum|strong weak|stronger weaker|
+strongest weakest|hot cold|warm cold|heat cold|warmer colder|north south|east west|northern southern|
+eastern western|inner outer|internal external|positive negative|similar different|public private|
+domestic foreign|legal illegal|accepted rejected|approved rejected|supported opposed|allowed banned|
+oldest newest|ancient modern|younger older|youngest oldest|success failure|succeeded failed|possible impossible|
+import export|imports exports|imported exported|buy sell|bought sold|buyer seller|buyers sellers|
+arrival departure|push pull|longest shortest|wide narrow|deep shallow|heavy light|faster slower|fastest slowest|
+rich poor|cheap expensive|profit loss|majority minority|pro anti|offensive defensive|wet dry|summer winter|
+spring autumn|rural urban|input output|freeze melt|lend borrow|lent borrowed|employer employee|employers employees|
+teacher student|teachers students|hired fired|ally enemy|allies enemies|natural artificial|permanent temporary|
+absorb emit|absorbed emitted|dead alive|died born|heaviest lightest|widest narrowest|richest poorest|cheapest dearest"""
+_OPPOSITE: dict[str, set[str]] = {}
+for _pair in _OPPOSITES.replace("\n", "").split("|"):
+    _a, _b = _pair.split()
+    _OPPOSITE.setdefault(_a, set()).add(_b)
+    _OPPOSITE.setdefault(_b, set()).add(_a)
+
+
+def has_opposite(question: str, sentence: str) -> bool:
+    """Does `sentence` hold the opposite of a word of `question` without holding the word?"""
+    asked, found = set(words(question)), set(words(sentence))
+    return any(w not in found and _OPPOSITE[w] & found - asked for w in asked if w in _OPPOSITE)
 
 
 _DEMONYM = re.compile(r"(?:ian|an|n|ese|ish|i)$")  # "Andalusian" -> "Andalus", "Chinese" -> "Chin"
@@ -216,14 +252,14 @@ class ExtractiveAnswerer:
         chosen = quoted(passages, q.is_list, self.margin, self.list_margin, self.max_sentences)
         spans: list[tuple[str, int, int]] = []
         for p in chosen:  # best first: the first citation is the strongest evidence
-            for span in self._evidence(p, view, q.is_list, q.terms, spans):
+            for span in self._evidence(p, view, q, spans):
                 _add_span(spans, span)
         citations = make_citations(spans, docs)
         text = " ".join(_marked(c) for c in citations)
         return Answer(question, text, False, citations, [], round(confidence, 4))
 
     def _evidence(
-        self, p: Passage, view: IndexView, is_list: bool, terms: tuple[str, ...], cited: list[tuple[str, int, int]]
+        self, p: Passage, view: IndexView, q: Question, cited: list[tuple[str, int, int]]
     ) -> list[tuple[str, int, int]]:
         """The spans that cite `p`: its sentence, and the sentence before it when it needs one (a
         span of both when they are next to each other, so that the sentence that answers is in the
@@ -237,7 +273,7 @@ class ExtractiveAnswerer:
             before = (p.doc_id, antecedent.start, antecedent.end)
             next_to = antecedent.index == s.index - 1
             spans = [whole] if next_to and before not in cited else [before, *spans]
-        return spans + [(p.doc_id, f.start, f.end) for f in self._following(p, view, is_list, terms)]
+        return spans + [(p.doc_id, f.start, f.end) for f in self._following(p, view, q)]
 
     @staticmethod
     def _antecedent(p: Passage, view: IndexView):  # type: ignore[no-untyped-def]
@@ -252,14 +288,20 @@ class ExtractiveAnswerer:
         return None
 
     @staticmethod
-    def _following(
-        p: Passage, view: IndexView, is_list: bool, terms: tuple[str, ...] = ()
-    ) -> list:  # type: ignore[type-arg]
-        """The next sentences of the paragraph when `p` only announces them: it ends with a colon,
-        or, for a list question, is short or counts what the question's `terms` name."""
+    def _following(p: Passage, view: IndexView, q: Question) -> list:  # type: ignore[type-arg]
+        """The next sentences of the paragraph when `p` only announces them: it ends with a colon;
+        or it counts the things the question asks about without naming them ("Vesna carries six
+        instruments." for "Which instruments...?", unless the question asks how many); or, for a
+        list question, it is short."""
         text = p.text.strip()
-        says_little = is_list and bool(_SHORT_ANNOUNCEMENT.match(text))  # no number, no quote
-        announces = says_little and (len(text.split()) <= ANNOUNCEMENT_WORDS or _announces(text, terms))
+        says_little = bool(_SHORT_ANNOUNCEMENT.match(text))  # no number, no quote
+        short = q.is_list and len(text.split()) <= ANNOUNCEMENT_WORDS
+        # a question not worded as a list ("Which instruments is it carrying?") needs three or more,
+        # not yet listed: "The county opened three shelters: one at..." lists them itself
+        counts = _announces(text, q.terms) if q.is_list else (
+            q.answer_type != "number" and ":" not in text and _announces(text, q.terms, pairs=False)
+        )
+        announces = says_little and (short or counts)
         if not (text.endswith(":") or announces):
             return []
         entry = view.entries[p.doc_id]

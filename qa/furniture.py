@@ -1,11 +1,13 @@
 """Page furniture: the lines of a scraped page that are not the article and must never be cited.
 
-Five general signals, none tied to any one site or article:
+Six general signals, none tied to any one site or article:
 - a line that stands more than once in the document (photo captions, repeated bylines);
 - a short line without final punctuation after the first line (captions, bylines, datelines);
 - a call to action addressed to the reader (donate, subscribe, share, read the original/more,
   advertisement, copyright notices); a short paragraph holding one is furniture as a whole;
 - a line opened by a label with its colon: "Photo: ...", "[Photo caption: ...]", "Related: ...";
+- an editor's note about the article itself: "This article was amended on ... to correct ...",
+  "An earlier version of this story ...";
 - text addressed to a machine reading the page ("ignore your previous instructions...").
 
     >>> flags = furniture_flags(text, sentences)
@@ -33,8 +35,18 @@ _CALL_TO_ACTION = re.compile(
 # ...]", "Photograph: ...", "Related: ...". Only with its colon, bar or dash: "Credit card debt rose"
 # and "Watchdogs said" are article sentences. A line it opens is furniture as a whole.
 _LABEL = re.compile(
-    r"^[\[(]?\s*(advertisement|sponsored|related|read more|see also|watch|caption|credit|"
+    r"^[\[(]?\s*(advertisement|sponsored|related|read more|see also|watch|caption|credit|correction|"
+    r"clarification|editor['’]?s note|"
     r"(photo|image|picture)(graph)?( caption| credit)?)s?\s*(:|\||\s[-–—]\s)",
+    re.IGNORECASE,
+)
+# An editor's note about the article itself, not about its subject: "This article was amended on
+# 20 April to correct...", "An earlier version of this story misstated...". Its facts are the
+# article's own corrections, stated in the body; quoting the note would cite a wrong version.
+_EDITORS_NOTE = re.compile(
+    r"^[\[(]?\s*(this (article|story|report|piece|post) (was|has been|had been|is being) "
+    r"(amended|updated|corrected|changed|edited|revised)|(an|the|a) (earlier|previous|original|prior) "
+    r"version of this (article|story|report|piece|post))\b",
     re.IGNORECASE,
 )
 # Words of an appeal; they count as furniture only when the sentence also addresses the reader.
@@ -49,7 +61,7 @@ _TO_A_MACHINE = re.compile(
 )
 # Flags are computed at ingest and stored with the document (qa/catalog.py). Bump RULES when the
 # rules below change: stored flags of older rules are then ignored and computed afresh.
-RULES = 2
+RULES = 3
 _APPEAL_LINE_WORDS = 60  # an appeal is a short paragraph: every sentence of it is furniture
 _FINAL = re.compile(r"[.!?…:;\"”’')\]]$")
 _SHORT_WORDS = 8
@@ -73,12 +85,16 @@ def furniture_flags(text: str, sentences: list[Sentence] | tuple[Sentence, ...])
         for s in sentences
         if appeal(text[s.start : s.end]) and len(normalised[s.line].split()) <= _APPEAL_LINE_WORDS
     }
+    # a note opening its line is furniture to the line's end; one inside a paragraph, alone
+    note_lines = {k for k, line in lines.items() if _EDITORS_NOTE.match(line.strip())}
     flags = []
     for s in sentences:
         line = normalised[s.line]
         flags.append(
             repeats[line] > 1
             or s.line in appeal_lines
+            or s.line in note_lines
+            or bool(_EDITORS_NOTE.match(text[s.start : s.end]))
             or appeal(text[s.start : s.end])
             or bool(_TO_A_MACHINE.search(text[s.start : s.end]))
             or (

@@ -117,7 +117,7 @@ _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), f
     ("number", re.compile(
         r"^((over|for|by|in|within|after) )?(how (many|much|long|old|far|big|large|tall|often|frequent)|(what|which) (number|percentage|"
         r"share|proportion|amount|price|cost|size|rate|sum|total|figure)\b)"
-        r"|\b(how much|how many|price tag|what proportion|what percentage|what share|by how much)\b"
+        r"|\b(how much|how many|price tag|what proportion|what percentage|what share|by how much|by what margin)\b"
     )),
     ("date", re.compile(
         r"^(when\b|((in|on|at|by|from|since|until|till|during) )?(what|which) (year|date|day|month|time|"
@@ -220,6 +220,8 @@ PEOPLE_GROUPS = tuple(
     )
 )
 PEOPLE = GENERIC_PEOPLE.union(*PEOPLE_GROUPS)
+# Things counted under several names: "How many homes..." by "about 9,000 households".
+THING_GROUPS = (_stems("homes households houses dwellings flats apartments properties residences"),)
 
 
 def _people_like(counted: frozenset[str]) -> frozenset[str]:
@@ -437,7 +439,7 @@ def _counts(counted: tuple[str, ...], word: str) -> bool:
     lies near a counted word in the model's word vectors ("houses" by "37 homes")."""
     stems = frozenset(_count_stem(w) for w in counted)
     stem = _count_stem(word)
-    if stem in stems or stem in _people_like(stems):
+    if stem in stems or stem in _people_like(stems) or any(stem in g and stems & g for g in THING_GROUPS):
         return True
     if len(word) < 3 or word in STOPWORDS or stem in PEOPLE:  # for people _people_like decides:
         return False  # "men" and "women" lie near each other

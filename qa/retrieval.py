@@ -313,6 +313,9 @@ class Retriever:
             if entry is not None:
                 for s in entry.sentences[chunk_window(c, CHUNK_SIZE, CHUNK_OVERLAP)]:
                     candidates[sentence_id(doc_id, s.index)] = None
+        if q.asks_role:  # "Who heads the firm?" by "..., the company's chief executive": a role the
+            # search may not reach from the question's words; looked for in the documents found
+            self._add_roles(view, q, [split_id(fused_id)[0] for fused_id, _ in fused_chunks[: self.chunk_pool]], candidates)
         ids = [id_ for id_ in candidates if self._visible(view, id_)]
         if not ids:
             return []
@@ -348,6 +351,17 @@ class Retriever:
         return passages[:top_k]
 
     # -- steps --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _add_roles(view: IndexView, q: Question, doc_ids: list[str], candidates: dict[str, None]) -> None:
+        """Add the sentences of `doc_ids` that name a role of the kind `q` asks about."""
+        for doc_id in dict.fromkeys(doc_ids):
+            entry = view.entries.get(doc_id)
+            if entry is None:
+                continue
+            for s in entry.sentences:
+                if has_role(q, entry.doc.text[s.start : s.end]):
+                    candidates[sentence_id(doc_id, s.index)] = None
 
     def _late(self, view: IndexView, question: np.ndarray, head: list[Passage]) -> list[float]:
         """`late_interaction` of the question's word pieces with each passage's stored ones."""

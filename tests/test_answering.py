@@ -3,7 +3,7 @@
 import pytest
 
 from qa import Assistant
-from qa.answering import ABSTAIN_FEATURES, ExtractiveAnswerer, abstention_features, quoted
+from qa.answering import ABSTAIN_FEATURES, ExtractiveAnswerer, abstention_features, has_opposite, quoted
 from qa.calibration import Calibration, load_calibration
 from qa.chunking import Sentence
 from qa.citations import is_faithful
@@ -187,6 +187,26 @@ def test_a_measure_the_question_asks_for_but_the_evidence_lacks_counts_against_a
     assert evidence_signals(bot, "Who is the chief executive?")["measure_missing"] == 0.0
 
 
+def test_the_opposite_of_an_asked_word_in_the_evidence_counts_against_answering():
+    assert has_opposite("What is the men's course record?", "She broke the women's course record.")
+    assert has_opposite("Which region has the lowest rents?", "Rents are highest in the capital region.")
+    # the asked word itself is there too, or the opposite is only in the question
+    assert not has_opposite("Who won the men's race?", "Men and women ran; he won the men's race.")
+    assert not has_opposite("Did rents rise or fall?", "Rents rose by 4 percent.")
+    # "before" and "after" often stand together in the evidence of either: not opposites here
+    assert not has_opposite("Why walk after a meal?", "Walking before a meal did less than walking after it.")
+    assert not has_opposite("Why walk after a meal?", "Walking before a meal did little.")
+
+
+def test_a_yes_no_question_is_answered_by_the_opposite_too(tmp_path_factory: pytest.TempPathFactory):
+    vote = one_article_bot(tmp_path_factory, "vote.txt", (
+        "Council vote on the bypass\n\nThe town council rejected the bypass plan on Monday by nine votes to four.\n"
+    ))
+    assert evidence_signals(vote, "When was the bypass plan approved?")["opposite"] == 1.0
+    # "Was the bypass plan approved?" is answered by "rejected": the signal is for other questions
+    assert evidence_signals(vote, "Was the bypass plan approved?")["opposite"] == 0.0
+
+
 def test_to_dict_has_the_json_contract(bot: Assistant):
     data = bot.ask("Who is the chief executive?").to_dict()
     assert {"question", "answer", "abstained", "citations"} <= set(data)
@@ -229,6 +249,24 @@ def test_a_sentence_that_counts_the_things_a_list_question_asks_for_brings_them(
     answer = groups.ask("What were the three groups the adults were split into?")
     assert "walked after every meal" in answer.text and "walked once each morning" in answer.text
     assert "local foundation" not in answer.text
+
+
+def test_a_sentence_counting_what_a_question_asks_about_brings_them_though_not_worded_as_a_list(
+    tmp_path_factory: pytest.TempPathFactory,
+):
+    probe = one_article_bot(tmp_path_factory, "probe.txt", (
+        "Probe lands on Mars\n\n"
+        "The Ares probe landed on Mars on Tuesday after a seven-month flight, the agency said.\n"
+        "Ares carries five scientific instruments from three countries. A seismometer from Zurich will "
+        "listen for quakes, and a drill from Turin will bore two metres into the rock.\n"
+        "Engineers said the landing site was flat and free of boulders.\n"
+        "The mission cost about 400 million euros.\n"
+    ))
+    answer = probe.ask("Which science instruments is the probe carrying?")  # "is": not a list cue
+    assert "seismometer" in answer.text and "400 million" not in answer.text
+    counted = probe.ask("How many instruments does the probe carry?")  # the count answers it
+    assert counted.citations[0].quote == "Ares carries five scientific instruments from three countries."
+    assert "seismometer" not in counted.text
 
 
 def test_a_short_sentence_brings_nothing_for_a_question_asking_for_one_thing(list_bot: Assistant):

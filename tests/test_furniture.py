@@ -75,3 +75,19 @@ def test_sentences_that_open_with_such_a_word_but_no_label_are_article_text():
         "Photographers were kept away from the court.\n"
     )
     assert flagged(text) == []
+
+
+def test_an_editors_note_about_the_article_is_furniture():
+    text = (
+        "Bridge report\n\nThe bridge will reopen in May, the council said. This article was amended "
+        "on 3 May 2026 to correct the reopening date.\n\n"
+        "An earlier version of this story said the bridge cost £4 million. It cost £5 million.\n\n"
+        "Correction: the engineer's name was misspelled.\n\n"
+        "This story is about a bridge that was amended twice by the council.\n"
+    )
+    assert flagged(text) == [
+        "This article was amended on 3 May 2026 to correct the reopening date.",
+        "An earlier version of this story said the bridge cost £4 million.",
+        "It cost £5 million.",
+        "Correction: the engineer's name was misspelled.",
+    ]

@@ -28,6 +28,7 @@ from qa.question import analyse, has_answer_type, has_measure, has_role, has_str
         ("In which city is the buyer based?", "place"),
         ("Why are the Baltic states more open?", "reason"),
         ("What did the minister announce?", None),
+        ("By what margin did the council approve the budget?", "number"),  # a vote's count
     ],
 )
 def test_answer_type(question, kind):
@@ -144,6 +145,8 @@ def test_measure_of_a_number_question(question, measure):
         ("How many women are in the club?", "The club has 40 women.", "The club has 40 men."),
         # a near word in the model's word vectors counts too; another kind of thing does not
         ("How many houses were destroyed?", "The fire destroyed 37 homes.", "The fire destroyed 12 barns."),
+        # homes under another name, which the word vectors do not put near
+        ("How many homes will the plant heat?", "It will heat 9,000 households.", "It will heat 9,000 greenhouses."),
         ("How many treaties protected rights?", "None of the treaties mention rights.", "The treaties were signed in 1957."),
     ],
 )

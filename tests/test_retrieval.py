@@ -10,8 +10,8 @@ from qa.calibration import LinearModel
 from qa.chunking import Sentence, chunk_window, sentence_id
 from qa.ingest import CHUNK_OVERLAP, CHUNK_SIZE
 from qa.retrieval import (
-    FEATURES, RERANK, RERANK_FEATURES, SOFT_MATCH, Passage, _chunks_of, encode_question, late_interaction, rerank,
-    soft_matches,
+    FEATURES, RERANK, RERANK_FEATURES, SOFT_MATCH, Passage, Retriever, _chunks_of, encode_question, late_interaction,
+    rerank, soft_matches,
 )
 
 HARBOUR = """Port of Valmora to build a new ferry terminal
@@ -206,3 +206,19 @@ def test_retrieval_reads_the_ranker_s_best_again_with_the_late_interaction(bot: 
         assert p.feature("late_interaction") == pytest.approx(exact, abs=0.02)
     followup = bot.retriever.run("And who owns it?", top_k=RERANK, context="Who owns the bakery?")
     assert [len(p.features) for p in followup] == [len(RERANK_FEATURES)] * RERANK
+
+
+def test_a_question_about_who_runs_something_reaches_the_sentence_naming_the_role(tmp_path: Path):
+    # a sentence that neither the search's words nor its vectors reach: the role is looked for in
+    # the documents found (with the smallest pools, nothing else would bring it)
+    lines = [f"The lander's camera took picture number {i} of the crater rim on day {i}." for i in range(1, 13)]
+    lines.insert(6, "“It is a real landing,” said Lukas Brenner, the company's co-founder and chief executive.")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "lander.txt").write_text("Lander touches down\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    bot = Assistant.open(index_dir=tmp_path / "index", corpus=corpus)
+    narrow = Retriever(bot.index, pool=1, chunk_pool=1)
+    found = [p.text for p in narrow.run("Who heads the firm that built the lander?", top_k=50)]
+    assert any("chief executive" in text for text in found)
+    other = [p.text for p in narrow.run("What did the lander's camera photograph?", top_k=50)]
+    assert not any("chief executive" in text for text in other)  # only for questions about a role
