@@ -112,6 +112,7 @@ _ORDINAL = (
 ).split()
 _WORD_NUMBER = {w: str(i + 1) for words in (SMALL_NUMBERS, _ORDINAL) for i, w in enumerate(words)}
 _NUMBER_WORD = re.compile(rf"\b({'|'.join(_WORD_NUMBER)})\b", re.IGNORECASE)
+_ORDINAL_WORD = re.compile(rf"\b({'|'.join(_ORDINAL[1:])})\b", re.IGNORECASE)  # "first" is often paraphrased
 _NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|without|cannot)\b|n['’]t\b", re.IGNORECASE)
 
 
@@ -121,6 +122,8 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
     missing = missing_names(q, view, [p.doc_id for p in passages[:3]])
     around = " ".join(neighbourhood(view, best.doc_id, best.sentence.index))  # e.g. the year asked about
     numbers = {n.replace(",", "") for n in _NUMBER.findall(q.text)}
+    # an ordinal the question pins: "the third German empire" is not the second
+    numbers.update(_WORD_NUMBER[w.lower()] for w in _ORDINAL_WORD.findall(q.text))
     found = {n.replace(",", "") for n in _NUMBER.findall(around)}
     found.update(_WORD_NUMBER[w.lower()] for w in _NUMBER_WORD.findall(around))
     return [

@@ -164,6 +164,12 @@ def test_a_number_written_in_words_is_the_number_the_question_pins(bot: Assistan
     assert evidence_signals(bot, "Why did NordAir order 7 electric aircraft?")["missing_numbers"] == 1.0
 
 
+def test_an_ordinal_the_question_pins_counts_but_first_does_not(bot: Assistant):
+    # "the third order" is not the one the article tells of; "first" is too often reworded to count
+    assert evidence_signals(bot, "Why did NordAir place its third aircraft order?")["missing_numbers"] == 1.0
+    assert evidence_signals(bot, "Why did NordAir place its first aircraft order?")["missing_numbers"] == 0.0
+
+
 def test_a_people_or_place_adjective_is_found_as_its_place(tmp_path_factory: pytest.TempPathFactory):
     olives = one_article_bot(tmp_path_factory, "olives.txt", (
         "Olive growers ask for drought aid\n\n"
