@@ -468,9 +468,19 @@ _MONTHS = frozenset(MONTHS) - {"may"}  # "may" is a month only beside a day: _CA
 _CALENDAR = re.compile(r"\bmay\s+\d|\d\s+may\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.IGNORECASE)
 
 
+# A reason stated as one: "because", "due to", "so that"... (not "after" or "could", which
+# `_REASON` counts as a weaker sign).
+_STRONG_REASON = re.compile(
+    r"\b(because|due to|owing to|as a result|so that|in order to|thanks to|the reason|reasons? (for|why)|"
+    r"blamed|caused by|driven by|the result of|to avoid|to prevent|to protect|to reduce|to cut|to ensure)\b",
+    re.IGNORECASE,
+)
+
+
 def has_strong_type(question: Question, sentence: str) -> bool:
     """Does the sentence hold a person (for "who" questions) or a calendar date (for "when"
-    questions) that the question does not name? False for other questions."""
+    questions) that the question does not name, or a reason stated as one (for "why"
+    questions)? False for other questions."""
     if question.answer_type == "person":
         q_words = _words_of(question.text)[1]
         for match in _PERSON.finditer(sentence):
@@ -478,6 +488,8 @@ def has_strong_type(question: Question, sentence: str) -> bool:
             if not set(words(name)) <= q_words:
                 return True
         return False
+    if question.answer_type == "reason":
+        return bool(_STRONG_REASON.search(sentence))
     if question.answer_type == "date":
         q_words = _words_of(question.text)[1]
         if (_words_of(sentence)[1] & _MONTHS) - q_words:

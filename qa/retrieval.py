@@ -64,8 +64,8 @@ FEATURES = (
     "soft_coverage",  # share of the question's words with a near word (cosine >= SOFT_MATCH) in the sentence
     "measure_missing",  # the question measures something (money, a share, a period, an age, a
     # count of things: question.MEASURES) and the sentence holds no quantity of that kind
-    "type_strong",  # a "who" question and a person marked as news writing marks one, or a "when"
-    # question and a calendar date (question.has_strong_type)
+    "type_strong",  # a "who" question and a person marked as news writing marks one, a "when"
+    # question and a calendar date, a "why" question and "because", "due to"... (question.has_strong_type)
     "role",  # a question about who leads, runs or owns something and a sentence naming such a
     # role: "chief executive", "led by", "owner" (question.has_role)
 )

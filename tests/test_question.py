@@ -176,9 +176,13 @@ def test_a_question_that_measures_nothing_is_never_missing_its_measure():
          "The strike began on Tuesday."),
         ("When did the study come out?", "The trial was published on Oct. 8.", "They began a two-year follow-up trial."),
         ("In what year was the mill built?", "The mill was built in 1898.", "The mill was built on a Tuesday."),
+        # a reason stated as one, not a sentence that only says what happened (or "after" it)
+        ("Why did the pumps stop?", "The pumps stopped because a tremor above magnitude 1.8 was recorded.",
+         "The pumps stopped after midnight on Sunday."),
+        ("Why was the quota cut?", "The quota was cut to protect young herring.", "The quota was cut by 31 per cent."),
     ],
 )
-def test_strong_evidence_of_a_person_or_a_date(question, holds, lacks):
+def test_strong_evidence_of_a_person_a_date_or_a_reason(question, holds, lacks):
     q = analyse(question)
     assert has_strong_type(q, holds)
     assert not has_strong_type(q, lacks)
