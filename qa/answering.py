@@ -42,7 +42,7 @@ NOT_IN_ARTICLES = "The articles don't say"
 ANNOUNCEMENT_WORDS = 6  # for list questions, a sentence this short announces what follows...
 FOLLOWING = 2  # ... and brings up to this many next sentences of its paragraph
 _SHORT_ANNOUNCEMENT = re.compile(r"^[^\d\"“”]*\.$")  # no number, no quote: says little on its own
-# ... and so does one that counts what the list question asks about without naming them: "The
+# ... and so does one that counts what the question asks about without naming them: "The
 # participants were divided into three groups." for "What were the three groups...?"
 _COUNTS_THINGS = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|several|various)\s+(?:[a-z-]+\s+)?([a-z]+s)\b"
@@ -161,17 +161,25 @@ rich poor|cheap expensive|profit loss|majority minority|pro anti|offensive defen
 spring autumn|rural urban|input output|freeze melt|lend borrow|lent borrowed|employer employee|employers employees|
 teacher student|teachers students|hired fired|ally enemy|allies enemies|natural artificial|permanent temporary|
 absorb emit|absorbed emitted|dead alive|died born|heaviest lightest|widest narrowest|richest poorest|cheapest dearest"""
-_OPPOSITE: dict[str, set[str]] = {}
-for _pair in _OPPOSITES.replace("\n", "").split("|"):
-    _a, _b = _pair.split()
-    _OPPOSITE.setdefault(_a, set()).add(_b)
-    _OPPOSITE.setdefault(_b, set()).add(_a)
+
+
+def _both_ways(pairs: str) -> dict[str, frozenset[str]]:
+    """Each word of the "a b|c d|..." pairs with its opposites."""
+    opposites: dict[str, set[str]] = {}
+    for pair in pairs.replace("\n", "").split("|"):
+        a, b = pair.split()
+        opposites.setdefault(a, set()).add(b)
+        opposites.setdefault(b, set()).add(a)
+    return {word: frozenset(others) for word, others in opposites.items()}
+
+
+_OPPOSITE = _both_ways(_OPPOSITES)
 
 
 def has_opposite(question: str, sentence: str) -> bool:
     """Does `sentence` hold the opposite of a word of `question` without holding the word?"""
     asked, found = set(words(question)), set(words(sentence))
-    return any(w not in found and _OPPOSITE[w] & found - asked for w in asked if w in _OPPOSITE)
+    return any(w not in found and _OPPOSITE[w] & (found - asked) for w in asked if w in _OPPOSITE)
 
 
 _DEMONYM = re.compile(r"(?:ian|an|n|ese|ish|i)$")  # "Andalusian" -> "Andalus", "Chinese" -> "Chin"

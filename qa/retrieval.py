@@ -315,7 +315,8 @@ class Retriever:
                     candidates[sentence_id(doc_id, s.index)] = None
         if q.asks_role:  # "Who heads the firm?" by "..., the company's chief executive": a role the
             # search may not reach from the question's words; looked for in the documents found
-            self._add_roles(view, q, [split_id(fused_id)[0] for fused_id, _ in fused_chunks[: self.chunk_pool]], candidates)
+            found_docs = [split_id(fused_id)[0] for fused_id, _ in fused_chunks[: self.chunk_pool]]
+            self._add_roles(view, q, found_docs, candidates)
         ids = [id_ for id_ in candidates if self._visible(view, id_)]
         if not ids:
             return []
