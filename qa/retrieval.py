@@ -32,6 +32,7 @@ import numpy as np
 
 from . import embeddings
 from .chunking import Sentence, chunk_id, chunk_window, chunks_containing, sentence_id, split_id
+from .catalog import Entry
 from .index import Index, IndexView
 from .ingest import CHUNK_OVERLAP, CHUNK_SIZE
 from .calibration import LinearModel, load_calibration
@@ -307,16 +308,17 @@ class Retriever:
         fused_chunks = sorted(_rrf([list(dense_c), lex_c]).items(), key=lambda kv: -kv[1])
 
         candidates: dict[str, None] = dict.fromkeys(list(dense_s) + list(lex_s))
+        found: dict[str, Entry] = {}  # the documents of the fused chunks
         for fused_id, _ in fused_chunks[: self.chunk_pool]:
             doc_id, c = split_id(fused_id)
             entry = view.entries.get(doc_id)
             if entry is not None:
+                found[doc_id] = entry
                 for s in entry.sentences[chunk_window(c, CHUNK_SIZE, CHUNK_OVERLAP)]:
                     candidates[sentence_id(doc_id, s.index)] = None
         if q.asks_role:  # "Who heads the firm?" by "..., the company's chief executive": a role the
             # search may not reach from the question's words; looked for in the documents found
-            found_docs = [split_id(fused_id)[0] for fused_id, _ in fused_chunks[: self.chunk_pool]]
-            self._add_roles(view, q, found_docs, candidates)
+            self._add_roles(q, found, candidates)
         ids = [id_ for id_ in candidates if self._visible(view, id_)]
         if not ids:
             return []
@@ -354,12 +356,9 @@ class Retriever:
     # -- steps --------------------------------------------------------------------------------
 
     @staticmethod
-    def _add_roles(view: IndexView, q: Question, doc_ids: list[str], candidates: dict[str, None]) -> None:
-        """Add the sentences of `doc_ids` that name a role of the kind `q` asks about."""
-        for doc_id in dict.fromkeys(doc_ids):
-            entry = view.entries.get(doc_id)
-            if entry is None:
-                continue
+    def _add_roles(q: Question, documents: dict[str, Entry], candidates: dict[str, None]) -> None:
+        """Add the sentences of `documents` that name a role of the kind `q` asks about."""
+        for doc_id, entry in documents.items():
             for s in entry.sentences:
                 if has_role(q, entry.doc.text[s.start : s.end]):
                     candidates[sentence_id(doc_id, s.index)] = None
