@@ -3,12 +3,14 @@
 From the ranked passages it keeps the best sentence, and a runner-up that scores close to it (up to
 three for questions that ask for several things); a sentence that opens with a pronoun ("He
 said...") brings the sentence before it, which says who, in one citation with it; a sentence
-that announces what follows (one ending in a colon; for a question asking for several things,
-also a short one such as "The trial had limitations.") brings the next sentences of its
-paragraph, which list them. The best evidence is cited first, and no sentence twice. It abstains when the evidence is weak (`ABSTAIN_FEATURES`, a logistic
-model fitted with its threshold by `eval/calibrate.py`, see qa/calibration.py), when every
-name in the question is absent from the articles, or when the question is off topic (none of its
-words near the best sentence, and a cosine with it that unrelated texts have).
+that announces what follows (one ending in a colon; one counting three or more of the things
+asked about, "Vesna carries six instruments."; for a question asking for several things, also a
+short one such as "The trial had limitations.") brings the next sentences of its paragraph,
+which list them. The best evidence is cited first, and no sentence twice. It abstains when the
+evidence is weak (`ABSTAIN_FEATURES`, a logistic model fitted with its threshold by
+`eval/calibrate.py`, see qa/calibration.py), when every name in the question is absent from the
+articles, or when the question is off topic (none of its words near the best sentence, and a
+cosine with it that unrelated texts have).
 
     >>> answer = ExtractiveAnswerer().answer(question, passages, view)
     >>> answer.text
