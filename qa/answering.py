@@ -305,8 +305,16 @@ class ExtractiveAnswerer:
         """The next sentences of the paragraph when `p` only announces them: it ends with a colon;
         or it counts the things the question asks about without naming them ("Vesna carries six
         instruments." for "Which instruments...?", unless the question asks how many); or, for a
-        list question, it is short."""
+        list question, it is short, or the next sentence ends the paragraph with a colon ("The
+        union secured other commitments. The deal includes:"). A colon that ends its paragraph
+        brings the list items on the lines after it ("- protective suits...")."""
         text = p.text.strip()
+        entry = view.entries[p.doc_id]
+        flags = view.furniture[p.doc_id]
+        after = [
+            s for s in entry.sentences[p.sentence.index + 1 : p.sentence.index + 1 + FOLLOWING]
+            if s.line == p.sentence.line and not flags[s.index]
+        ]
         says_little = bool(_SHORT_ANNOUNCEMENT.match(text))  # no number, no quote
         short = q.is_list and len(text.split()) <= ANNOUNCEMENT_WORDS
         # a question not worded as a list ("Which instruments is it carrying?") needs three or more,
@@ -314,13 +322,13 @@ class ExtractiveAnswerer:
         counts = _announces(text, q.terms) if q.is_list else (
             q.answer_type != "number" and ":" not in text and _announces(text, q.terms, pairs=False)
         )
-        announces = says_little and (short or counts)
-        if not (text.endswith(":") or announces):
+        introduces = q.is_list and bool(after) and _sentence_text(entry, after[0]).rstrip().endswith(":")
+        if not (text.endswith(":") or (says_little and (short or counts or introduces))):
             return []
-        entry = view.entries[p.doc_id]
-        flags = view.furniture[p.doc_id]
-        after = entry.sentences[p.sentence.index + 1 : p.sentence.index + 1 + FOLLOWING]
-        return [s for s in after if s.line == p.sentence.line and not flags[s.index]]
+        last = after[-1] if after else p.sentence
+        if _sentence_text(entry, last).rstrip().endswith(":"):
+            after += [s for s in _items_after(entry, last) if not flags[s.index]]
+        return after
 
     @staticmethod
     def _abstain(question: str, passages: list[Passage], docs: dict, confidence: float) -> Answer:  # type: ignore[type-arg]
@@ -329,6 +337,32 @@ class ExtractiveAnswerer:
         if closest:
             text += " The closest passages are shown for reference; they do not answer the question."
         return Answer(question, text, True, [], closest, round(confidence, 4))
+
+
+_LIST_ITEM = re.compile(r"^\s*([-•*–]|\d{1,2}[.)])\s")  # a line opening a list item: "- ", "2) "
+LIST_ITEMS = 10  # at most this many items follow a colon
+
+
+def _sentence_text(entry, s) -> str:  # type: ignore[no-untyped-def]
+    return str(entry.doc.text[s.start : s.end])
+
+
+def _items_after(entry, colon) -> list:  # type: ignore[no-untyped-def]
+    """The sentences of the list items on the lines right after sentence `colon`, when it ends
+    its line: each line opens with a bullet or a number; up to LIST_ITEMS lines."""
+    following = entry.sentences[colon.index + 1 :]
+    if following and following[0].line == colon.line:
+        return []  # the colon does not end its line: what follows on it was taken already
+    items: list = []  # type: ignore[type-arg]
+    lines = 0
+    line = colon.line
+    for s in following:
+        if s.line != line:
+            if lines == LIST_ITEMS or not _LIST_ITEM.match(_sentence_text(entry, s)):
+                break
+            line, lines = s.line, lines + 1
+        items.append(s)
+    return items
 
 
 def _add_span(spans: list[tuple[str, int, int]], span: tuple[str, int, int]) -> None:

@@ -49,13 +49,13 @@ _FOLLOWUP_PRONOUNS = frozenset(
 )
 _FOLLOWUP_OPENERS = ("and ", "what about", "how about", "also", "why", "what else", "anything else")
 _LIST_CUES = re.compile(
-    r"^(which|what)\s+(\w+\s+){0,2}(countries|nations|states|people|officials|ministers|leaders|"
+    r"(^|,\s+)(which|what)\s+(\w+\s+){0,2}(countries|nations|states|people|officials|ministers|leaders|"
     r"companies|roles|ways|kinds|types|steps|measures|things|items|options|reasons|groups|cities|"
     r"members|places|names|parties|factors|areas|risks|features|products|changes)\b"
     r"|\b(list|name all|name the|what are|what were|who are|who were|which ones|what roles|what measures)\b"
     # "What shortcomings do...", "What tools and techniques did...": a plural noun, then the verb
     # ("What weaknesses of the study did...": of a thing, too)
-    r"|^(which|what)\s+(\w+\s+(and\s+)?){0,2}(?!(?:does|has|was|is|this|its|thus)\b)\w+[^su'\W]s\s+"
+    r"|(^|,\s+)(which|what)\s+(\w+\s+(and\s+)?){0,2}(?!(?:does|has|was|is|this|its|thus)\b)\w+[^su'\W]s\s+"
     r"(of\s+(the\s+|its\s+|their\s+|his\s+|her\s+)?\w+\s+)?"
     r"(do|did|are|were|have|had|will|would|can|could|should|may|might|must)\b",
     re.IGNORECASE,
@@ -210,7 +210,11 @@ PEOPLE_GROUPS = tuple(
         "women females girls",
         "adults",
         "members voters delegates",
-        "officers firefighters",
+        "officers firefighters guards custodians wardens rangers police",
+        "scientists researchers experts engineers specialists technicians",
+        "officials",
+        "fishermen fishers",
+        "journalists reporters",
         "protesters",
         "players",
         "teachers",
@@ -404,6 +408,8 @@ _AGE = re.compile(
 )
 _MEASURE_FINDERS = {"money": _money, "percent": _percent, "period": _period}
 COUNT_WINDOW = 3  # "11,400 registered voters": the counted word within this many words after the number
+_SHARE = re.compile(r"\d[\d.,]*\s*(%|percent\b|per\s+cent\b)", re.IGNORECASE)
+NUMBER_OF_WINDOW = 5  # "the number of registered short-term rental units": counted word within
 _NONE = ZERO_WORDS | {"no"}  # "None of the treaties..." counts too
 
 
@@ -421,11 +427,15 @@ def has_measure(question: Question, sentence: str) -> bool:
         return bool(_AGE.search(sentence))
     if not question.counted:
         return True
+    found = _words_of(_SHARE.sub(" ", sentence))[0]  # "28.4 percent of patients" counts no patients
     for j, word in enumerate(found):
         before = found[max(0, j - COUNT_WINDOW) : j]
         if any(w.isdigit() or w in NUMBER_WORDS or w in _NONE for w in before):
             if _counts(question.counted, word):
                 return True
+        if word == "number" and found[j + 1 : j + 2] == ("of",) and any(w.isdigit() for w in found[j + 2 :]):
+            if any(_counts(question.counted, w) for w in found[j + 2 : j + 2 + NUMBER_OF_WINDOW]):
+                return True  # "the number of registered rental units rose ... to 11,800"
     return False
 
 
@@ -461,7 +471,8 @@ _NAME = rf"{_CAPITALISED}(?:\s+(?:(?:de|da|del|van|von|der|le|la|bin|al|ní|ni|m
 _PERSON = re.compile(
     rf"\b(?:{_TITLES})\s+(?P<a>{_NAME})"  # Judge Adaeze Whitcombe, Chief Executive Priya Raman
     rf"|(?P<b>{_CAPITALISED}\s+{_NAME}),\s+(?:(?:a|an|the|who|aged)\b|\d{{1,3}},)"  # Óscar Ferreira, the ... / Ann Lee, 54,
-    rf"|(?P<c>{_CAPITALISED}\s+{_NAME})\s+(?:said|says|told|added|argued|wrote|explained|acknowledged|noted|warned)\b"
+    # Ann Lee said / Its president, Rui Tavares Mendes, said
+    rf"|(?P<c>{_CAPITALISED}\s+{_NAME}),?\s+(?:said|says|told|added|argued|wrote|explained|acknowledged|noted|warned)\b"
     rf"|\b(?:said|says|led by|according to)\s+(?P<d>{_CAPITALISED}\s+{_NAME})"
 )
 _MONTHS = frozenset(MONTHS) - {"may"}  # "may" is a month only beside a day: _CALENDAR

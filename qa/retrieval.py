@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import threading
+from functools import lru_cache
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,6 +70,8 @@ FEATURES = (
     # question and a calendar date, a "why" question and "because", "due to"... (question.has_strong_type)
     "role",  # a question about who leads, runs or owns something and a sentence naming such a
     # role: "chief executive", "led by", "owner" (question.has_role)
+    "document_lexical_gap",  # IDF-weighted share of the question's terms in the whole document,
+    # minus the best such share among the candidates' documents (<= 0)
 )
 SOFT_MATCH = 0.6
 # Stage two: the ranker's best RERANK sentences are read again with one more feature, the late
@@ -181,6 +184,11 @@ def _ranks(values: list[float]) -> list[int]:
     return ranks
 
 
+@lru_cache(maxsize=1024)
+def _document_tokens(text: str) -> frozenset[str]:
+    return frozenset(tokenize(text))
+
+
 def _chunks_of(sentence_index: int, n_sentences: int) -> range:
     return chunks_containing(sentence_index, n_sentences, CHUNK_SIZE, CHUNK_OVERLAP)
 
@@ -197,6 +205,8 @@ class _Asked:
     pairs: list[tuple[str, str]]  # adjacent term pairs
     best_dense: float  # among the candidates
     best_bm25: float  # ... (1.0 when none has a BM25 score)
+    document_terms: dict[str, float]  # IDF-weighted share of the question's terms in each of the
+    best_document_terms: float  # candidates' documents, and the best
 
 
 def soft_matches(question_words: tuple[str, ...], weights: np.ndarray, sentences: list[tuple[str, ...]]) -> list[tuple[float, float]]:
@@ -325,10 +335,11 @@ class Retriever:
         dense, window, chunk_scores = self._cosines(view, ids, dense_s, dense_c, vector)
         bm25 = sentence_bm25.of(ids)
         weighted = idf_weights(terms, view.sentences)
+        doc_terms = {d: coverage(weighted, _document_tokens(view.entries[d].doc.text)) for d in {split_id(i)[0] for i in ids}}
         asked = _Asked(
             q, terms, weighted, weighted + idf_weights(extra, view.sentences), names,
             list(zip(terms, terms[1:])), max(dense.values(), default=0.0),
-            max(bm25.values(), default=0.0) or 1.0,
+            max(bm25.values(), default=0.0) or 1.0, doc_terms, max(doc_terms.values(), default=0.0),
         )
         dense_rank = dict(zip(ids, _ranks([dense.get(id_, 0.0) for id_ in ids])))
         bm25_rank = dict(zip(ids, _ranks([bm25.get(id_, 0.0) for id_ in ids])))
@@ -503,5 +514,6 @@ class Retriever:
             0.0 if has_measure(q, facts.text) else 1.0,
             1.0 if has_strong_type(q, facts.text) else 0.0,
             1.0 if has_role(q, facts.text) else 0.0,
+            asked.document_terms[doc_id] - asked.best_document_terms,
         ]
         return (doc_id, view.entries[doc_id].sentences[i], facts.text), values

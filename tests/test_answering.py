@@ -275,6 +275,26 @@ def test_a_sentence_counting_what_a_question_asks_about_brings_them_though_not_w
     assert "seismometer" not in counted.text
 
 
+def test_a_colon_ending_its_paragraph_brings_the_list_items_on_the_lines_after_it(
+    tmp_path_factory: pytest.TempPathFactory,
+):
+    deal = one_article_bot(tmp_path_factory, "deal.txt", (
+        "Dock workers win new contract\n\n"
+        "Dock workers in Gdynia accepted a three-year contract on Friday, ending a two-week strike.\n\n"
+        "Beyond the pay rise, the union secured a series of other commitments. The deal includes:\n\n"
+        "- safety boots and helmets for all staff, replaced every year;\n"
+        "- a night-shift allowance of 40 zloty;\n"
+        "- two extra days of paid leave.\n\n"
+        "The port authority said the deal would cost about 30 million zloty a year.\n"
+    ))
+    answer = deal.ask("Besides the pay rise, what other things did the union secure?")
+    assert "safety boots" in answer.text and "night-shift allowance" in answer.text
+    assert "extra days of paid leave" in answer.text
+    assert "30 million zloty" not in answer.text  # the list ends where the items end
+    items = [c for c in answer.citations if c.quote.startswith("- ")]
+    assert len(items) == 3
+
+
 def test_a_short_sentence_brings_nothing_for_a_question_asking_for_one_thing(list_bot: Assistant):
     answer = list_bot.ask("How many patients tested the new evening routine?")
     assert answer.citations[0].quote.startswith("A hospital in Lund tested")

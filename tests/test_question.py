@@ -45,6 +45,10 @@ def test_list_and_yes_no_questions():
     assert not analyse("What does the plan cost?").is_list
     assert not analyse("What causes floods in the valley?").is_list
     assert not analyse("What has the company said?").is_list
+    # a clause before the question word: "Besides the pay rise, what other things..."
+    assert analyse("Besides the pay rise, what other things did the union get?").is_list
+    assert analyse("Apart from Paris, which cities did he visit?").is_list
+    assert not analyse("Besides the pay rise, what did the union get?").is_list
     assert analyse("Did Ukraine ask for troops?").is_yesno
     assert not analyse("What did Ukraine ask for?").is_yesno
 
@@ -148,6 +152,11 @@ def test_measure_of_a_number_question(question, measure):
         # homes under another name, which the word vectors do not put near
         ("How many homes will the plant heat?", "It will heat 9,000 households.", "It will heat 9,000 greenhouses."),
         ("How many treaties protected rights?", "None of the treaties mention rights.", "The treaties were signed in 1957."),
+        # "the number of ... rose to N"; a share of the counted things counts none of them
+        ("How many rental units were registered?", "The number of registered rental units rose to 11,800.",
+         "The number of rental units rose sharply."),
+        ("How many patients took part?", "The study followed 1,214 patients.", "In 28.4 percent of patients it came back."),
+        ("How many people guard the sites?", "It has only 23 custodians for 4,000 sites.", "It has only 23 sites."),
     ],
 )
 def test_evidence_must_hold_a_quantity_of_the_kind_measured(question, holds, lacks):
@@ -166,6 +175,8 @@ def test_a_question_that_measures_nothing_is_never_missing_its_measure():
         ("Who runs the company?", "Chief Executive Priya Raman said the company would grow.",
          "The company, based in Denver, said on Monday that it would grow."),
         ("Who opened the bridge?", "Mayor's aide Ann Lee, 54, cut the ribbon.", "The bridge opened, 40 years late."),
+        ("Who leads the association?", "Its president, Rui Tavares Mendes, said it would appeal.",
+         "The challenge was brought by the Porto Local Accommodation Association."),
         ("Who leads the union?", "Oscar Ferreira, the union's regional secretary, spoke to workers.",
          "A smaller union, the Ferry Officers' Guild, joined the strike."),
         ("Which judge heard the case?", "Judge Adaeze Whitcombe dismissed the application.",

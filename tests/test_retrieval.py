@@ -58,6 +58,16 @@ def test_results_come_from_the_right_document(bot: Assistant):
     assert best.doc_id == "bakery.md" and "rye loaf" in best.text
 
 
+def test_a_sentence_s_document_is_scored_by_the_question_words_it_holds_anywhere(bot: Assistant):
+    # "pier", "terminal" and "winter" are all in the harbour story, none in the bakery's: in so
+    # small a corpus the bakery's sentences are candidates too, and lose the difference
+    passages = bot.retriever.run("Which pier will get the terminal this winter?", top_k=50)
+    gaps = {p.doc_id: p.feature("document_lexical_gap") for p in passages}
+    assert gaps["harbour.txt"] == 0.0
+    assert all(gap < 0.0 for doc, gap in gaps.items() if doc != "harbour.txt")
+    assert "bakery.md" in gaps
+
+
 def test_unaccented_keyword_search_reaches_the_sentence(bot: Assistant):
     best = bot.retriever.run("oskarsund", top_k=1)[0]
     assert "Oskarsund" in best.text
