@@ -120,7 +120,7 @@ _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), f
         r"|\b(how much|how many|price tag|what proportion|what percentage|what share|by how much|by what margin)\b"
     )),
     ("date", re.compile(
-        r"^(when\b|((in|on|at|by|from|since|until|till|during) )?(what|which) (year|date|day|month|time|"
+        r"^(((by|since|until|till|from) )?when\b|((in|on|at|by|from|since|until|till|during) )?(what|which) (year|date|day|month|time|"
         r"century|decade)\b)"
     )),
     ("person", re.compile(

@@ -70,8 +70,9 @@ FEATURES = (
     # question and a calendar date, a "why" question and "because", "due to"... (question.has_strong_type)
     "role",  # a question about who leads, runs or owns something and a sentence naming such a
     # role: "chief executive", "led by", "owner" (question.has_role)
-    "document_lexical_gap",  # IDF-weighted share of the question's terms in the whole document,
-    # minus the best such share among the candidates' documents (<= 0)
+    "document_lexical",  # IDF-weighted share of the question's terms in the sentence's whole
+    # document: in a pooled corpus evidence sits in the document about what is asked (for the
+    # ranker only differences between documents count; the abstainer reads it as it is)
 )
 SOFT_MATCH = 0.6
 # Stage two: the ranker's best RERANK sentences are read again with one more feature, the late
@@ -206,7 +207,7 @@ class _Asked:
     best_dense: float  # among the candidates
     best_bm25: float  # ... (1.0 when none has a BM25 score)
     document_terms: dict[str, float]  # IDF-weighted share of the question's terms in each of the
-    best_document_terms: float  # candidates' documents, and the best
+    # candidates' documents
 
 
 def soft_matches(question_words: tuple[str, ...], weights: np.ndarray, sentences: list[tuple[str, ...]]) -> list[tuple[float, float]]:
@@ -339,7 +340,7 @@ class Retriever:
         asked = _Asked(
             q, terms, weighted, weighted + idf_weights(extra, view.sentences), names,
             list(zip(terms, terms[1:])), max(dense.values(), default=0.0),
-            max(bm25.values(), default=0.0) or 1.0, doc_terms, max(doc_terms.values(), default=0.0),
+            max(bm25.values(), default=0.0) or 1.0, doc_terms,
         )
         dense_rank = dict(zip(ids, _ranks([dense.get(id_, 0.0) for id_ in ids])))
         bm25_rank = dict(zip(ids, _ranks([bm25.get(id_, 0.0) for id_ in ids])))
@@ -514,6 +515,6 @@ class Retriever:
             0.0 if has_measure(q, facts.text) else 1.0,
             1.0 if has_strong_type(q, facts.text) else 0.0,
             1.0 if has_role(q, facts.text) else 0.0,
-            asked.document_terms[doc_id] - asked.best_document_terms,
+            asked.document_terms[doc_id],
         ]
         return (doc_id, view.entries[doc_id].sentences[i], facts.text), values
