@@ -29,7 +29,7 @@ from .calibration import Calibration, load_calibration
 from .citations import Citation, make_citations
 from .index import IndexView
 from .keyword import fold, tokenize, words
-from .question import SMALL_NUMBERS, Question, analyse
+from .question import DAYS, MONTHS, SMALL_NUMBERS, Question, analyse, names_in
 from .retrieval import Passage, neighbourhood
 
 _NEEDS_ANTECEDENT = re.compile(
@@ -90,12 +90,14 @@ ABSTAIN_FEATURES = (
     "measure_missing",  # ... or has none of the kind it measures: a price, a share, a period...
     "opposite",  # the best sentence has the opposite of a word the question asks about, and not
     # the word: "the men's course record" by "the women's course record" (not for yes/no questions)
+    "name_missing",  # the question asks for the name of a thing ("Which bank...", "the name of the
+    # girl") and the best sentence names nothing the question does not: "Two councillors abstained."
 )
 # Signals that may only lower the abstainer's confidence (its fit keeps their weights <= 0; every
 # other weight is >= 0): more similarity never argues for abstaining, a gap never against it.
 ABSTAIN_AGAINST = (
     "type_missing", "missing_names", "missing_numbers", "negation_unmatched", "quantity_missing", "measure_missing",
-    "opposite",
+    "opposite", "name_missing",
 )
 _MISSING_NAMES = ABSTAIN_FEATURES.index("missing_names")
 _DENSE = ABSTAIN_FEATURES.index("dense")
@@ -142,6 +144,7 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
         best.feature("type_missing") if q.answer_type in ("number", "date") else 0.0,
         best.feature("measure_missing"),
         0.0 if q.is_yesno else float(has_opposite(q.text, best.text)),
+        float(asks_name(q) and not new_names(q.text, best.text)),
     ]
 
 
@@ -185,6 +188,28 @@ def has_opposite(question: str, sentence: str) -> bool:
 
 
 _DEMONYM = re.compile(r"(?:ian|an|n|ese|ish|i)$")  # "Andalusian" -> "Andalus", "Chinese" -> "Chin"
+
+
+# A question asking for the name of a thing, not a person (a "who" question's missing person is
+# `type_missing`): "the name of", "called", "which bank / company / rocket...". General English.
+_ASKS_NAME = re.compile(
+    r"\bnames? of\b|\bcalled\b|^(which|what) (\w+ ){0,2}(company|companies|firm|firms|bank|banks|"
+    r"organi[sz]ations?|group|agency|party|team|club|charity|consultancy|newspaper|university|school|"
+    r"hospital|rocket|ship|vessel|brand|chains?|supermarkets?|insurer|airline|manufacturer|supplier|"
+    r"contractor|lender|investor|fund|union|councillors|members|officials|colleagues)\b",
+    re.IGNORECASE,
+)
+_CALENDAR_NAMES = frozenset(MONTHS) | frozenset(DAYS)
+
+
+def asks_name(q: Question) -> bool:
+    return q.answer_type != "person" and bool(_ASKS_NAME.search(" ".join(q.text.split())))
+
+
+def new_names(question: str, sentence: str) -> set[str]:
+    """The capitalised words of `sentence` (not its first) that `question` does not hold, months
+    and weekdays aside."""
+    return set(names_in(sentence)) - set(names_in(" " + question)) - _CALENDAR_NAMES
 
 
 def missing_names(q: Question, view: IndexView, doc_ids: list[str]) -> list[str]:

@@ -213,6 +213,19 @@ def test_a_yes_no_question_is_answered_by_the_opposite_too(tmp_path_factory: pyt
     assert evidence_signals(vote, "Was the bypass plan approved?")["opposite"] == 0.0
 
 
+def test_a_thing_asked_for_by_name_that_the_evidence_leaves_unnamed_counts_against_answering(
+    tmp_path_factory: pytest.TempPathFactory,
+):
+    loan = one_article_bot(tmp_path_factory, "loan.txt", (
+        "Brewery expands\n\nThe brewery will pay for its new hall with a bank loan of 4 million pounds.\n"
+        "Its beer is brewed by Anna Price, a former chemist.\n"
+    ))
+    assert evidence_signals(loan, "Which bank is lending the brewery the money?")["name_missing"] == 1.0
+    assert evidence_signals(loan, "What is the name of the brewery's brewer?")["name_missing"] == 0.0
+    # a question that asks for no name: the signal stays off
+    assert evidence_signals(loan, "How big is the brewery's loan?")["name_missing"] == 0.0
+
+
 def test_to_dict_has_the_json_contract(bot: Assistant):
     data = bot.ask("Who is the chief executive?").to_dict()
     assert {"question", "answer", "abstained", "citations"} <= set(data)
