@@ -191,9 +191,10 @@ _DEMONYM = re.compile(r"(?:ian|an|n|ese|ish|i)$")  # "Andalusian" -> "Andalus", 
 
 
 # A question asking for the name of a thing, not a person (a "who" question's missing person is
-# `type_missing`): "the name of", "called", "which bank / company / rocket...". General English.
+# `type_missing`): "the name of", "which bank / company / rocket...". General English. ("What is
+# X called?" is left out: it asks for a term as often as a name, "the net force".)
 _ASKS_NAME = re.compile(
-    r"\bnames? of\b|\bcalled\b|^(which|what) (\w+ ){0,2}(company|companies|firm|firms|bank|banks|"
+    r"\bnames? of\b|^(which|what) (\w+ ){0,2}(company|companies|firm|firms|bank|banks|"
     r"organi[sz]ations?|group|agency|party|team|club|charity|consultancy|newspaper|university|school|"
     r"hospital|rocket|ship|vessel|brand|chains?|supermarkets?|insurer|airline|manufacturer|supplier|"
     r"contractor|lender|investor|fund|union|councillors|members|officials|colleagues)\b",
