@@ -6,11 +6,12 @@ said...") brings the sentence before it, which says who, in one citation with it
 that announces what follows (one ending in a colon; one counting three or more of the things
 asked about, "Vesna carries six instruments."; for a question asking for several things, also a
 short one such as "The trial had limitations.") brings the next sentences of its paragraph,
-which list them. The best evidence is cited first, and no sentence twice. It abstains when the
-evidence is weak (`ABSTAIN_FEATURES`, a logistic model fitted with its threshold by
-`eval/calibrate.py`, see qa/calibration.py), when every name in the question is absent from the
-articles, or when the question is off topic (none of its words near the best sentence, and a
-cosine with it that unrelated texts have).
+which list them; a colon that ends its paragraph brings the list items on the lines after it.
+The best evidence is cited first, and no sentence twice. It abstains when the evidence is weak
+(`ABSTAIN_FEATURES`, a logistic model fitted with its threshold by `eval/calibrate.py`, see
+qa/calibration.py), when every name in the question is absent from the articles, or when the
+question is off topic (none of its words near the best sentence, and a cosine with it that
+unrelated texts have).
 
     >>> answer = ExtractiveAnswerer().answer(question, passages, view)
     >>> answer.text
@@ -26,6 +27,8 @@ from typing import Any
 import numpy as np
 
 from .calibration import Calibration, load_calibration
+from .catalog import Entry
+from .chunking import Sentence
 from .citations import Citation, make_citations
 from .index import IndexView
 from .keyword import fold, tokenize, words
@@ -327,7 +330,7 @@ class ExtractiveAnswerer:
         return None
 
     @staticmethod
-    def _following(p: Passage, view: IndexView, q: Question) -> list:  # type: ignore[type-arg]
+    def _following(p: Passage, view: IndexView, q: Question) -> list[Sentence]:
         """The next sentences of the paragraph when `p` only announces them: it ends with a colon;
         or it counts the things the question asks about without naming them ("Vesna carries six
         instruments." for "Which instruments...?", unless the question asks how many); or, for a
@@ -369,17 +372,17 @@ _LIST_ITEM = re.compile(r"^\s*([-•*–]|\d{1,2}[.)])\s")  # a line opening a l
 LIST_ITEMS = 10  # at most this many items follow a colon
 
 
-def _sentence_text(entry, s) -> str:  # type: ignore[no-untyped-def]
-    return str(entry.doc.text[s.start : s.end])
+def _sentence_text(entry: Entry, s: Sentence) -> str:
+    return entry.doc.text[s.start : s.end]
 
 
-def _items_after(entry, colon) -> list:  # type: ignore[no-untyped-def]
+def _items_after(entry: Entry, colon: Sentence) -> list[Sentence]:
     """The sentences of the list items on the lines right after sentence `colon`, when it ends
     its line: each line opens with a bullet or a number; up to LIST_ITEMS lines."""
     following = entry.sentences[colon.index + 1 :]
     if following and following[0].line == colon.line:
         return []  # the colon does not end its line: what follows on it was taken already
-    items: list = []  # type: ignore[type-arg]
+    items: list[Sentence] = []
     lines = 0
     line = colon.line
     for s in following:
