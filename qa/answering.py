@@ -194,10 +194,12 @@ _DEMONYM = re.compile(r"(?:ian|an|n|ese|ish|i)$")  # "Andalusian" -> "Andalus", 
 
 
 # A question asking for the name of a thing, not a person (a "who" question's missing person is
-# `type_missing`): "the name of", "which bank / company / rocket...". General English. ("What is
-# X called?" is left out: it asks for a term as often as a name, "the net force".)
+# `type_missing`): "the name of", "which bank / company / rocket...", not "what is her team
+# working on?". General English. ("What is X called?" is left out: it asks for a term as often as
+# a name, "the net force".)
 _ASKS_NAME = re.compile(
-    r"\bnames? of\b|^(which|what) (\w+ ){0,2}(company|companies|firm|firms|bank|banks|"
+    r"\bnames? of\b|^(which|what) ((?!(?:is|was|are|were|does|did|do|has|had|have|will|would|can|could|"
+    r"her|his|their|its|the|a|an)\b)\w+ ){0,2}(company|companies|firm|firms|bank|banks|"
     r"organi[sz]ations?|group|agency|party|team|club|charity|consultancy|newspaper|university|school|"
     r"hospital|rocket|ship|vessel|brand|chains?|supermarkets?|insurer|airline|manufacturer|supplier|"
     r"contractor|lender|investor|fund|union|councillors|members|officials|colleagues)\b",

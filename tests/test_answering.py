@@ -224,6 +224,7 @@ def test_a_thing_asked_for_by_name_that_the_evidence_leaves_unnamed_counts_again
     assert evidence_signals(loan, "What is the name of the brewery's brewer?")["name_missing"] == 0.0
     # a question that asks for no name: the signal stays off
     assert evidence_signals(loan, "How big is the brewery's loan?")["name_missing"] == 0.0
+    assert evidence_signals(loan, "What is the bank lending the brewery?")["name_missing"] == 0.0
 
 
 def test_to_dict_has_the_json_contract(bot: Assistant):
