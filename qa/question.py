@@ -120,8 +120,8 @@ _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), f
         r"|\b(how much|how many|price tag|what proportion|what percentage|what share|by how much|by what margin)\b"
     )),
     ("date", re.compile(
-        r"^(((by|since|until|till|from) )?when\b|((in|on|at|by|from|since|until|till|during) )?(what|which) (year|date|day|month|time|"
-        r"century|decade)\b)"
+        r"^(((by|since|until|till|from) )?when\b|((in|on|at|by|from|since|until|till|during) )?(what|which) "
+        r"(year|date|day|month|time|century|decade)\b)"
     )),
     ("person", re.compile(
         r"^(who|whom|whose)\b|^(which|what) (\w+ )?(judge|minister|president|leader|official|"
@@ -409,7 +409,8 @@ _AGE = re.compile(
 _MEASURE_FINDERS = {"money": _money, "percent": _percent, "period": _period}
 COUNT_WINDOW = 3  # "11,400 registered voters": the counted word within this many words after the number
 _SHARE = re.compile(r"\d[\d.,]*\s*(%|percent\b|per\s+cent\b)", re.IGNORECASE)
-NUMBER_OF_WINDOW = 5  # "the number of registered short-term rental units": counted word within
+NUMBER_OF_WINDOW = 5  # "the number of registered short-term rental units": the counted word
+# within this many words after "number of"
 _NONE = ZERO_WORDS | {"no"}  # "None of the treaties..." counts too
 
 

@@ -6,8 +6,8 @@
    a hit's neighbours are candidates too). One Chroma query per question.
 2. Every candidate sentence gets the features in `FEATURES`: cosines to the question (the
    sentence, the sentence with the one before it, its best chunk), IDF-weighted coverage of the
-   question's terms (the sentence, and with its neighbours), BM25, ranks, whether it holds the
-   kind of answer asked for (a number for "how many"...), its position.
+   question's terms (the sentence, with its neighbours, and its whole document), BM25, ranks,
+   whether it holds the kind of answer asked for (a number for "how many"...), its position.
 3. A linear ranker fitted by eval/calibrate.py (qa/calibration.json) turns them into log-odds
    that the sentence holds the answer. Page furniture is never a candidate.
 4. A linear reranker reads the ranker's best `RERANK` again with the late interaction of the
@@ -71,8 +71,8 @@ FEATURES = (
     "role",  # a question about who leads, runs or owns something and a sentence naming such a
     # role: "chief executive", "led by", "owner" (question.has_role)
     "document_lexical",  # IDF-weighted share of the question's terms in the sentence's whole
-    # document: in a pooled corpus evidence sits in the document about what is asked (for the
-    # ranker only differences between documents count; the abstainer reads it as it is)
+    # document: in a pooled corpus the evidence sits in the document about what is asked, which
+    # holds the question's words somewhere; within one document every sentence has the same value
 )
 SOFT_MATCH = 0.6
 # Stage two: the ranker's best RERANK sentences are read again with one more feature, the late
@@ -187,6 +187,8 @@ def _ranks(values: list[float]) -> list[int]:
 
 @lru_cache(maxsize=1024)
 def _document_tokens(text: str) -> frozenset[str]:
+    """A document's folded, stemmed terms, once per document text (the `document_lexical`
+    feature)."""
     return frozenset(tokenize(text))
 
 
@@ -336,7 +338,10 @@ class Retriever:
         dense, window, chunk_scores = self._cosines(view, ids, dense_s, dense_c, vector)
         bm25 = sentence_bm25.of(ids)
         weighted = idf_weights(terms, view.sentences)
-        doc_terms = {d: coverage(weighted, _document_tokens(view.entries[d].doc.text)) for d in {split_id(i)[0] for i in ids}}
+        doc_terms = {
+            doc_id: coverage(weighted, _document_tokens(view.entries[doc_id].doc.text))
+            for doc_id in {split_id(id_)[0] for id_ in ids}
+        }
         asked = _Asked(
             q, terms, weighted, weighted + idf_weights(extra, view.sentences), names,
             list(zip(terms, terms[1:])), max(dense.values(), default=0.0),
