@@ -4,8 +4,8 @@ Method (described in eval/REPORT.md and the README):
 1. Every question of the sets fitted on (eval/datasets: ARTICLE_SETS and squad2_public; never
    the blind heldout8_articles and heldout9_articles) is run through the real retriever, which
    returns all its candidate sentences with features (qa.retrieval.FEATURES). A candidate is
-   positive when it holds the gold evidence (a `support` string, or a SQuAD gold
-   answer inside the question's own context).
+   positive when it holds the gold evidence (a `support` string, or a SQuAD gold answer inside
+   the question's own context).
 2. Ranker: pairwise logistic regression (a linear RankNet, standardised features, L2): an
    evidence sentence's features minus a non-evidence sentence's, per question.
    Reranker: the same, on the ranker's best RERANK sentences of each question, with one more

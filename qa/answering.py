@@ -383,7 +383,7 @@ def _items_after(entry: Entry, colon: Sentence) -> list[Sentence]:
     its line: each line opens with a bullet or a number; up to LIST_ITEMS lines."""
     following = entry.sentences[colon.index + 1 :]
     if following and following[0].line == colon.line:
-        return []  # the colon does not end its line: what follows on it was taken already
+        return []  # the colon does not end its line: its list is the rest of the line
     items: list[Sentence] = []
     lines = 0
     line = colon.line

@@ -420,10 +420,9 @@ def has_measure(question: Question, sentence: str) -> bool:
     question measures nothing."""
     if question.measure is None:
         return True
-    found = _words_of(sentence)[0]
     finder = _MEASURE_FINDERS.get(question.measure)
     if finder is not None:
-        return finder(sentence, found)
+        return finder(sentence, _words_of(sentence)[0])
     if question.measure == "age":
         return bool(_AGE.search(sentence))
     if not question.counted:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import math
 import threading
-from functools import lru_cache
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -185,13 +184,6 @@ def _ranks(values: list[float]) -> list[int]:
     return ranks
 
 
-@lru_cache(maxsize=1024)
-def _document_tokens(text: str) -> frozenset[str]:
-    """A document's folded, stemmed terms, once per document text (the `document_lexical`
-    feature)."""
-    return frozenset(tokenize(text))
-
-
 def _chunks_of(sentence_index: int, n_sentences: int) -> range:
     return chunks_containing(sentence_index, n_sentences, CHUNK_SIZE, CHUNK_OVERLAP)
 
@@ -339,7 +331,7 @@ class Retriever:
         bm25 = sentence_bm25.of(ids)
         weighted = idf_weights(terms, view.sentences)
         doc_terms = {
-            doc_id: coverage(weighted, _document_tokens(view.entries[doc_id].doc.text))
+            doc_id: coverage(weighted, token_set(view.entries[doc_id].doc.text))
             for doc_id in {split_id(id_)[0] for id_ in ids}
         }
         asked = _Asked(
