@@ -30,6 +30,7 @@ from .calibration import Calibration, load_calibration
 from .catalog import Entry
 from .chunking import Sentence
 from .citations import Citation, make_citations
+from .furniture import LIST_ITEM
 from .index import IndexView
 from .keyword import fold, tokenize, words
 from .question import DAYS, MONTHS, SMALL_NUMBERS, Question, analyse, names_in
@@ -88,19 +89,21 @@ ABSTAIN_FEATURES = (
     "missing_names",  # share of the question's names that the top documents never mention
     "missing_numbers",  # share of the question's numbers (years, amounts) absent around the best sentence
     "negation_unmatched",  # the question is negated ("what is not...") and the best sentence's
-    # neighbourhood has no negation
+    # neighbourhood has no negation; not for "why": "Why hasn't the wood rotted?" is answered by a reason
     "quantity_missing",  # the question asks for a number or a date and the best sentence has none
     "measure_missing",  # ... or has none of the kind it measures: a price, a share, a period...
     "opposite",  # the best sentence has the opposite of a word the question asks about, and not
     # the word: "the men's course record" by "the women's course record" (not for yes/no questions)
     "name_missing",  # the question asks for the name of a thing ("Which bank...", "the name of the
     # girl") and the best sentence names nothing the question does not: "Two councillors abstained."
+    "part_of_list",  # the question asks how many for one name that the best sentence only lists
+    # among others: "...in Hong Kong?" by "37 buyers in Australia, Hong Kong and Singapore"
 )
 # Signals that may only lower the abstainer's confidence (its fit keeps their weights <= 0; every
 # other weight is >= 0): more similarity never argues for abstaining, a gap never against it.
 ABSTAIN_AGAINST = (
     "type_missing", "missing_names", "missing_numbers", "negation_unmatched", "quantity_missing", "measure_missing",
-    "opposite", "name_missing",
+    "opposite", "name_missing", "part_of_list",
 )
 _MISSING_NAMES = ABSTAIN_FEATURES.index("missing_names")
 _DENSE = ABSTAIN_FEATURES.index("dense")
@@ -143,11 +146,12 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
         best.feature("type_missing"),
         len(missing) / len(q.names) if q.names else 0.0,
         len(numbers - found) / len(numbers) if numbers else 0.0,
-        1.0 if _NEGATION.search(q.text) and not _NEGATION.search(around) else 0.0,
+        1.0 if q.answer_type != "reason" and _NEGATION.search(q.text) and not _NEGATION.search(around) else 0.0,
         best.feature("type_missing") if q.answer_type in ("number", "date") else 0.0,
         best.feature("measure_missing"),
         0.0 if q.is_yesno else float(has_opposite(q.text, best.text)),
         float(asks_name(q) and not new_names(q.text, best.text)),
+        float(part_of_list(q, best.text)),
     ]
 
 
@@ -190,6 +194,25 @@ def has_opposite(question: str, sentence: str) -> bool:
     return any(w not in found and _OPPOSITE[w] & (found - asked) for w in asked if w in _OPPOSITE)
 
 
+# An enumeration of three or more names: "Australia, Hong Kong and Singapore".
+_NAME = r"[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*"
+_ENUMERATION = re.compile(rf"(?:{_NAME}, )+{_NAME},? (?:and|or) {_NAME}")
+
+
+def part_of_list(q: Question, sentence: str) -> bool:
+    """Does the question ask how many (or how much) for a name that `sentence` lists only among
+    two or more others? Then the sentence's figure is their total, not the one asked for: "How
+    many flights were on the Skibotn route?" by "1,150 flights between Tromsø, Finnsnes and Skibotn"."""
+    if not q.names or (q.answer_type != "number" and q.measure is None):
+        return False
+    asked = set(q.names)
+    for match in _ENUMERATION.finditer(sentence):
+        listed = {fold(name) for name in re.findall(r"[A-Z][\w’'-]+", match.group(0))}
+        if asked & listed and len(listed - asked) >= 2:
+            return True
+    return False
+
+
 _DEMONYM = re.compile(r"(?:ian|an|n|ese|ish|i)$")  # "Andalusian" -> "Andalus", "Chinese" -> "Chin"
 
 
@@ -199,7 +222,7 @@ _DEMONYM = re.compile(r"(?:ian|an|n|ese|ish|i)$")  # "Andalusian" -> "Andalus", 
 # a name, "the net force".)
 _ASKS_NAME = re.compile(
     r"\bnames? of\b|^(which|what) ((?!(?:is|was|are|were|does|did|do|has|had|have|will|would|can|could|"
-    r"her|his|their|its|the|a|an)\b)\w+ ){0,2}(company|companies|firm|firms|bank|banks|"
+    r"her|his|their|its|the|a|an|sort|sorts|kind|kinds|type|types)\b)\w+ ){0,2}(company|companies|firm|firms|bank|banks|"
     r"organi[sz]ations?|group|agency|party|team|club|charity|consultancy|newspaper|university|school|"
     r"hospital|rocket|ship|vessel|brand|chains?|supermarkets?|insurer|airline|manufacturer|supplier|"
     r"contractor|lender|investor|fund|union|councillors|members|officials|colleagues)\b",
@@ -370,7 +393,6 @@ class ExtractiveAnswerer:
         return Answer(question, text, True, [], closest, round(confidence, 4))
 
 
-_LIST_ITEM = re.compile(r"^\s*([-•*–]|\d{1,2}[.)])\s")  # a line opening a list item: "- ", "2) "
 LIST_ITEMS = 10  # at most this many items follow a colon
 
 
@@ -389,7 +411,7 @@ def _items_after(entry: Entry, colon: Sentence) -> list[Sentence]:
     line = colon.line
     for s in following:
         if s.line != line:
-            if lines == LIST_ITEMS or not _LIST_ITEM.match(_sentence_text(entry, s)):
+            if lines == LIST_ITEMS or not LIST_ITEM.match(_sentence_text(entry, s)):
                 break
             line, lines = s.line, lines + 1
         items.append(s)

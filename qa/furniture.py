@@ -2,7 +2,9 @@
 
 Six general signals, none tied to any one site or article:
 - a line that stands more than once in the document (photo captions, repeated bylines);
-- a short line without final punctuation after the first line (captions, bylines, datelines);
+- a short line without final punctuation after the first line (captions, bylines, datelines),
+  unless it is an item of a list that a line ending in a colon introduces ("four hospitals:" then
+  "- Kyoto University Hospital");
 - a call to action addressed to the reader (donate, subscribe, share, read the original/more,
   advertisement, copyright notices); a short paragraph holding one is furniture as a whole;
 - a line opened by a label with its colon: "Photo: ...", "[Photo caption: ...]", "Related: ...";
@@ -61,10 +63,25 @@ _TO_A_MACHINE = re.compile(
 )
 # Flags are computed at ingest and stored with the document (qa/catalog.py). Bump RULES when the
 # rules below change: stored flags of older rules are then ignored and computed afresh.
-RULES = 3
+RULES = 4
 _APPEAL_LINE_WORDS = 60  # an appeal is a short paragraph: every sentence of it is furniture
 _FINAL = re.compile(r"[.!?…:;\"”’')\]]$")
 _SHORT_WORDS = 8
+LIST_ITEM = re.compile(r"^\s*([-•*–]|\d{1,2}[.)])\s")  # a line opening a list item: "- ", "2) "
+
+
+def _listed(lines: dict[int, str]) -> set[int]:
+    """The lines that are items of a list introduced by a line ending in a colon: the item lines
+    right after it (blank lines between them aside), up to the first line that is not an item."""
+    found: set[int] = set()
+    open_list = False
+    for k in sorted(lines):
+        line = lines[k].strip()
+        if open_list and LIST_ITEM.match(line):
+            found.add(k)
+            continue
+        open_list = line.endswith(":")
+    return found
 
 
 def furniture_flags(text: str, sentences: list[Sentence] | tuple[Sentence, ...]) -> list[bool]:
@@ -87,6 +104,7 @@ def furniture_flags(text: str, sentences: list[Sentence] | tuple[Sentence, ...])
     }
     # a note opening its line is furniture to the line's end; one inside a paragraph, alone
     note_lines = {k for k, line in lines.items() if _EDITORS_NOTE.match(line.strip())}
+    listed = _listed(lines)
     flags = []
     for s in sentences:
         line = normalised[s.line]
@@ -99,6 +117,7 @@ def furniture_flags(text: str, sentences: list[Sentence] | tuple[Sentence, ...])
             or bool(_TO_A_MACHINE.search(text[s.start : s.end]))
             or (
                 s.line != first_line
+                and s.line not in listed
                 and len(line.split()) <= _SHORT_WORDS
                 and not _FINAL.search(line.strip())
             )

@@ -11,6 +11,7 @@ not rules about any article.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -136,7 +137,7 @@ _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), f
         r"place|location|port|island|county|district|cities|towns|villages|countries|regions|provinces|"
         r"states|places|locations|ports|islands|counties|districts|venue|venues)\b"
     )),
-    ("reason", re.compile(r"^(why|for what reason|what (was|is|were|are) the reasons?)\b")),
+    ("reason", re.compile(r"^(why|how come|(for )?what reasons?|what (was|is|were|are) the reasons?)\b")),
 )
 
 
@@ -337,10 +338,38 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
 # Quantities are found from their unit, then the amount just before it, on the sentence's cached
 # words: "$115 million", "1.2 million euros", "twelve euros", "40 per cent", "15-minute walks",
 # "a decade". (One regex with every unit was ~100 microseconds a sentence; this is a few.)
-_CURRENCIES = frozenset(
-    "dollar dollars euro euros pound pounds sterling yen yuan franc francs rupee rupees peso pesos cent "
-    "cents pence kronor kroner krona rand usd eur gbp chf".split()
-)
+CURRENCIES_ON = datetime.date(2026, 1, 1)  # the currencies in use on this day (fixed: same answers every day)
+_AMBIGUOUS_CURRENCIES = frozenset("gold mark marks won real reals sol".split())  # "passed the 1,000 mark"
+
+
+def _currency_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The names of the currencies in use today, from the CLDR data Babel ships (a trafilatura
+    dependency), their last words folded ("lempira", "lempiras", "shillings"...), and the words
+    that qualify them ("US", "Honduran", "Hong Kong"), which may stand between amount and unit."""
+    from babel import Locale
+    from babel.numbers import get_territory_currencies
+
+    english = Locale("en")
+    codes: set[str] = set()
+    for territory in english.territories:
+        try:
+            codes.update(get_territory_currencies(territory, CURRENCIES_ON, tender=True))
+        except Exception:  # noqa: BLE001 - a territory without currency data
+            continue
+    plural = english._data["currency_names_plural"]
+    units, qualifiers = set(), {"u", "s"}  # "U.S. dollars"
+    for code in codes:
+        for name in [english.currencies.get(code, ""), *plural.get(code, {}).values()]:
+            found = words(name)
+            if found:
+                units.add(found[-1])
+                qualifiers.update(w for w in found[:-1] if w.isalpha())
+    units |= {"sterling", "cent", "cents", "pence", "usd", "eur", "gbp", "chf"}
+    return frozenset(units - _AMBIGUOUS_CURRENCIES), frozenset(qualifiers)
+
+
+_CURRENCIES, _CURRENCY_QUALIFIERS = _currency_words()
+CURRENCY_QUALIFIERS = 2  # "50 Hong Kong dollars": at most this many qualifying words before the unit
 _SCALES = frozenset("million millions billion billions trillion trillions bn m k".split())
 _PERIOD_UNITS = frozenset(
     "second seconds minute minutes hour hours day days night nights week weeks fortnight fortnights month "
@@ -366,11 +395,21 @@ def _amount_before(found: tuple[str, ...], j: int, vague: bool = False) -> bool:
     return bool(before) and _is_amount(before, vague)
 
 
+def _unit_start(found: tuple[str, ...], j: int) -> int:
+    """Where the currency at word j starts with its qualifying words: "110 US dollars" -> "US"."""
+    k = j
+    while k > 0 and j - k < CURRENCY_QUALIFIERS and found[k - 1] in _CURRENCY_QUALIFIERS:
+        k -= 1
+    return k
+
+
 def _money(sentence: str, found: tuple[str, ...]) -> bool:
     if _MONEY_SIGN.search(sentence):
         return True
     return any(
-        w in _CURRENCIES and not (w == "cent" and j and found[j - 1] == "per") and _amount_before(found, j, vague=True)
+        w in _CURRENCIES
+        and not (w == "cent" and j and found[j - 1] == "per")
+        and _amount_before(found, _unit_start(found, j), vague=True)
         for j, w in enumerate(found)
     ) or ("free" in found and bool(re.search(r"\b(?:free of charge|for free)\b", sentence, re.IGNORECASE)))
 

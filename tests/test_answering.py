@@ -3,7 +3,9 @@
 import pytest
 
 from qa import Assistant
-from qa.answering import ABSTAIN_FEATURES, ExtractiveAnswerer, abstention_features, has_opposite, quoted
+from qa.answering import (
+    ABSTAIN_FEATURES, ExtractiveAnswerer, abstention_features, asks_name, has_opposite, part_of_list, quoted,
+)
 from qa.calibration import Calibration, load_calibration
 from qa.chunking import Sentence
 from qa.citations import is_faithful
@@ -185,6 +187,10 @@ def test_a_negated_question_whose_evidence_has_no_negation_counts_against_answer
     assert evidence_signals(bot, "Which unions welcomed the plan?")["negation_unmatched"] == 0.0
 
 
+def test_a_why_question_is_answered_by_a_reason_without_negation(bot: Assistant):
+    assert evidence_signals(bot, "Why did no pilots welcome the plan?")["negation_unmatched"] == 0.0
+
+
 def test_a_measure_the_question_asks_for_but_the_evidence_lacks_counts_against_answering(bot: Assistant):
     # the order's worth is a price; nothing counts the pilots or says how old the chief is
     assert evidence_signals(bot, "How much is the order worth?")["measure_missing"] == 0.0
@@ -225,6 +231,21 @@ def test_a_thing_asked_for_by_name_that_the_evidence_leaves_unnamed_counts_again
     # a question that asks for no name: the signal stays off
     assert evidence_signals(loan, "How big is the brewery's loan?")["name_missing"] == 0.0
     assert evidence_signals(loan, "What is the bank lending the brewery?")["name_missing"] == 0.0
+
+
+def test_a_category_is_not_asked_for_by_name():
+    assert asks_name(analyse("Which ship sank?"))
+    assert not asks_name(analyse("What sort of ship sank?"))
+    assert not asks_name(analyse("What kind of vessel is the wreck?"))
+
+
+def test_a_count_for_one_of_several_listed_names_counts_against_answering():
+    sentence = "Pryce sold 214 bottles to 37 buyers in Australia, Hong Kong and Singapore."
+    assert part_of_list(analyse("How many bottles went to buyers in Hong Kong?"), sentence)
+    # the total, or a question that counts nothing, is answered by the sentence
+    assert not part_of_list(analyse("How many bottles did Pryce sell?"), sentence)
+    assert not part_of_list(analyse("Where were the buyers of Pryce's bottles?"), sentence)
+    assert not part_of_list(analyse("How many bottles went to Singapore?"), "Pryce sold 90 bottles in Singapore.")
 
 
 def test_to_dict_has_the_json_contract(bot: Assistant):

@@ -91,3 +91,13 @@ def test_an_editors_note_about_the_article_is_furniture():
         "It cost £5 million.",
         "Correction: the engineer's name was misspelled.",
     ]
+
+
+def test_the_items_of_a_list_a_colon_introduces_are_article_text():
+    text = (
+        "Hospitals named for trial\n\nA larger trial will begin in January at three hospitals:\n\n"
+        "- Kyoto University Hospital\n- Osaka University Hospital\n\n- Nagoya City Hospital\n\n"
+        "The team declined to comment.\n\nPhoto by Ann Lee\n\n- Home\n- Sport\n"
+    )
+    # short lines without a final stop are furniture unless a line ending in a colon lists them
+    assert flagged(text) == ["Photo by Ann Lee", "- Home", "- Sport"]

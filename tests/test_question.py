@@ -27,6 +27,8 @@ from qa.question import analyse, has_answer_type, has_measure, has_role, has_str
         ("Where did he travel?", "place"),
         ("In which city is the buyer based?", "place"),
         ("Why are the Baltic states more open?", "reason"),
+        ("How come the wood has not rotted?", "reason"),
+        ("What reason does management give for the delay?", "reason"),
         ("What did the minister announce?", None),
         ("By what margin did the council approve the budget?", "number"),  # a vote's count
     ],
@@ -157,6 +159,10 @@ def test_measure_of_a_number_question(question, measure):
          "The number of rental units rose sharply."),
         ("How many patients took part?", "The study followed 1,214 patients.", "In 28.4 percent of patients it came back."),
         ("How many people guard the sites?", "It has only 23 custodians for 4,000 sites.", "It has only 23 sites."),
+        # any currency in use, by its name (CLDR's, through Babel), also behind words that qualify it
+        ("How much does a spraying cost?", "It costs about 2,900 lempiras.", "It covers 2,900 hectares."),
+        ("How much can a family borrow?", "Loans reach 110 US dollars.", "Loans reach 110 US families."),
+        ("How much did the ticket cost?", "It cost 50 Hong Kong dollars.", "Sales passed the 1,000 mark."),
     ],
 )
 def test_evidence_must_hold_a_quantity_of_the_kind_measured(question, holds, lacks):
