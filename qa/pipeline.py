@@ -185,9 +185,16 @@ class Assistant:
         assert final is not None
         return final
 
-    def _retrieve(self, question: str, history: History, top_k: int, view: IndexView) -> list[Passage]:
-        """The ranked passages in `view`, using the conversation for follow-ups."""
+    def _retrieve(
+        self, question: str, history: History, top_k: int, view: IndexView, before: str = ""
+    ) -> list[Passage]:
+        """The ranked passages in `view`, using the conversation for follow-ups. `before`: the
+        parts of the question before `question`, which say what it is about ("what's the price
+        tag?" after "how many trucks are going driverless"); a part may be answered by the
+        sentence that answered one before it."""
         context = conversation_context(question, history)
+        if before:
+            return self.retriever.run(question, top_k=top_k, context=context or before, view=view)
         passages = self.retriever.run(question, top_k=top_k, context=context, view=view)
         if context:  # a follow-up wants something new: not the sentences just quoted
             passages = [p for p in passages if p.text not in history[-1][1]] or passages
@@ -206,8 +213,8 @@ class Assistant:
             passages = self._retrieve(question, history, top_k, view)
             return passages, self.answerer.answer(question, passages, view)
         turns, answers, pooled = list(history), [], []
-        for part in asked:
-            passages = self._retrieve(part, turns, top_k, view)
+        for i, part in enumerate(asked):
+            passages = self._retrieve(part, turns, top_k, view, before=" ".join(asked[:i]))
             answer = self.answerer.answer(part, passages, view)
             answers.append(answer)
             pooled += [p for p in passages if p not in pooled]

@@ -72,3 +72,22 @@ def test_default_index_is_beside_the_corpus(tmp_path: Path, monkeypatch: pytest.
     assert default_index_dir(tmp_path / "corpus") == tmp_path / ".qa-index" / "corpus"
     monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "elsewhere"))
     assert default_index_dir(tmp_path / "corpus") == tmp_path / "elsewhere"
+
+
+def test_a_part_of_a_question_is_read_with_the_parts_before_it(tmp_path: Path):
+    # "what is the price tag?" alone would take the stadium's; after the buses it is theirs
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "city.txt").write_text(
+        "City budget approved\n\n"
+        "The council approved the city's budget for next year on Tuesday.\n"
+        "The city will buy 40 electric buses from a Polish maker, at a cost of $30 million.\n"
+        "The mayor said the buses would arrive in 2027.\n\n"
+        "Libraries will open on Sundays from March. Street lights will be switched to LED lamps.\n\n"
+        "Separately, a new football stadium on the river will cost $500 million, paid for by the club.\n",
+        encoding="utf-8",
+    )
+    bot = Assistant.open(index_dir=tmp_path / "index", corpus=tmp_path / "corpus")
+    answer = bot.ask("How many electric buses will the city buy, and what is the price tag?")
+    assert [c.quote for c in answer.citations] == [
+        "The city will buy 40 electric buses from a Polish maker, at a cost of $30 million."
+    ]
