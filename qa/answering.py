@@ -126,6 +126,13 @@ _ORDINAL_WORD = re.compile(rf"\b({'|'.join(_ORDINAL[1:])})\b", re.IGNORECASE)  #
 _NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|without|cannot)\b|n['’]t\b", re.IGNORECASE)
 
 
+def _unrelated(features: list[float]) -> bool:
+    """Every name the question mentions is absent from the articles, or it is off topic: no word
+    of it near the best sentence and a cosine with it that unrelated texts have."""
+    off_topic = features[_CONTEXT_LEXICAL] == 0.0 and features[_DENSE] < OFF_TOPIC_DENSE
+    return features[_MISSING_NAMES] == 1.0 or off_topic
+
+
 def abstention_features(q: Question, passages: list[Passage], view: IndexView) -> list[float]:
     best = passages[0]
     second = passages[1].score if len(passages) > 1 else best.score - 5.0
@@ -146,7 +153,7 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
         best.feature("type_missing"),
         len(missing) / len(q.names) if q.names else 0.0,
         len(numbers - found) / len(numbers) if numbers else 0.0,
-        1.0 if q.answer_type != "reason" and _NEGATION.search(q.text) and not _NEGATION.search(around) else 0.0,
+        float(q.answer_type != "reason" and bool(_NEGATION.search(q.text)) and not _NEGATION.search(around)),
         best.feature("type_missing") if q.answer_type in ("number", "date") else 0.0,
         best.feature("measure_missing"),
         0.0 if q.is_yesno else float(has_opposite(q.text, best.text)),
@@ -222,8 +229,8 @@ _DEMONYM = re.compile(r"(?:ian|an|n|ese|ish|i)$")  # "Andalusian" -> "Andalus", 
 # a name, "the net force".)
 _ASKS_NAME = re.compile(
     r"\bnames? of\b|^(which|what) ((?!(?:is|was|are|were|does|did|do|has|had|have|will|would|can|could|"
-    r"her|his|their|its|the|a|an|sort|sorts|kind|kinds|type|types)\b)\w+ ){0,2}(company|companies|firm|firms|bank|banks|"
-    r"organi[sz]ations?|group|agency|party|team|club|charity|consultancy|newspaper|university|school|"
+    r"her|his|their|its|the|a|an|sort|sorts|kind|kinds|type|types)\b)\w+ ){0,2}(company|companies|firm|firms|"
+    r"bank|banks|organi[sz]ations?|group|agency|party|team|club|charity|consultancy|newspaper|university|school|"
     r"hospital|rocket|ship|vessel|brand|chains?|supermarkets?|insurer|airline|manufacturer|supplier|"
     r"contractor|lender|investor|fund|union|councillors|members|officials|colleagues)\b",
     re.IGNORECASE,
@@ -305,6 +312,12 @@ class ExtractiveAnswerer:
         self.list_margin = list_margin
         self.max_sentences = max_sentences
 
+    @staticmethod
+    def unrelated(question: str, passages: list[Passage], view: IndexView) -> bool:
+        """Is the question one the articles are not about: off topic, or asking about names they
+        never mention? (Refused whatever the abstainer says.)"""
+        return not passages or _unrelated(abstention_features(analyse(question), passages, view))
+
     def answer(self, question: str, passages: list[Passage], view: IndexView) -> Answer:
         q = analyse(question)
         docs = {p.doc_id: view.entries[p.doc_id].doc for p in passages}  # every span is in one
@@ -312,8 +325,7 @@ class ExtractiveAnswerer:
             return self._abstain(question, [], docs, 0.0)
         features = abstention_features(q, passages, view)
         confidence = float(self.calibration.abstainer.probability(np.asarray(features))[0])
-        off_topic = features[_CONTEXT_LEXICAL] == 0.0 and features[_DENSE] < OFF_TOPIC_DENSE
-        if confidence < self.calibration.threshold or features[_MISSING_NAMES] == 1.0 or off_topic:
+        if confidence < self.calibration.threshold or _unrelated(features):
             # weak evidence, every name the question mentions absent from the articles, or off topic
             return self._abstain(question, passages, docs, confidence)
         chosen = quoted(passages, q.is_list, self.margin, self.list_margin, self.max_sentences)

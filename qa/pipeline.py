@@ -191,7 +191,8 @@ class Assistant:
         """The ranked passages in `view`, using the conversation for follow-ups. `before`: the
         parts of the question before `question`, which say what it is about ("what's the price
         tag?" after "how many trucks are going driverless"); a part may be answered by the
-        sentence that answered one before it."""
+        sentence that answered one before it. (Not for a part the articles are not about: read
+        with the others, "what is the boiling point of mercury?" would look related.)"""
         context = conversation_context(question, history)
         if before:
             return self.retriever.run(question, top_k=top_k, context=context or before, view=view)
@@ -214,7 +215,9 @@ class Assistant:
             return passages, self.answerer.answer(question, passages, view)
         turns, answers, pooled = list(history), [], []
         for i, part in enumerate(asked):
-            passages = self._retrieve(part, turns, top_k, view, before=" ".join(asked[:i]))
+            passages = self._retrieve(part, turns, top_k, view)
+            if i and not self.answerer.unrelated(part, passages, view):  # read with the parts before
+                passages = self._retrieve(part, turns, top_k, view, before=" ".join(asked[:i]))
             answer = self.answerer.answer(part, passages, view)
             answers.append(answer)
             pooled += [p for p in passages if p not in pooled]
