@@ -343,24 +343,22 @@ _AMBIGUOUS_CURRENCIES = frozenset("gold mark marks won real reals sol".split()) 
 
 
 def _currency_words() -> tuple[frozenset[str], frozenset[str]]:
-    """The names of the currencies in use today, from the CLDR data Babel ships (a trafilatura
-    dependency), their last words folded ("lempira", "lempiras", "shillings"...), and the words
+    """The names of the currencies in use on CURRENCIES_ON, from the CLDR data Babel ships: their
+    last words folded, singular and plural ("lempira", "lempiras", "shillings"...), and the words
     that qualify them ("US", "Honduran", "Hong Kong"), which may stand between amount and unit."""
     from babel import Locale
-    from babel.numbers import get_territory_currencies
+    from babel.numbers import get_currency_name, get_territory_currencies
 
-    english = Locale("en")
     codes: set[str] = set()
-    for territory in english.territories:
+    for territory in Locale("en").territories:
         try:
             codes.update(get_territory_currencies(territory, CURRENCIES_ON, tender=True))
         except Exception:  # noqa: BLE001 - a territory without currency data
             continue
-    plural = english._data["currency_names_plural"]
     units, qualifiers = set(), {"u", "s"}  # "U.S. dollars"
     for code in codes:
-        for name in [english.currencies.get(code, ""), *plural.get(code, {}).values()]:
-            found = words(name)
+        for count in (None, 1, 2):  # "United Arab Emirates Dirham", "UAE dirham", "UAE dirhams"
+            found = words(get_currency_name(code, count=count, locale="en"))
             if found:
                 units.add(found[-1])
                 qualifiers.update(w for w in found[:-1] if w.isalpha())
