@@ -214,7 +214,7 @@ def part_of_list(q: Question, sentence: str) -> bool:
         return False
     asked = set(q.names)
     for match in _ENUMERATION.finditer(sentence):
-        listed = {fold(name) for name in re.findall(r"[A-Z][\w’'-]+", match.group(0))}
+        listed = set(names_in(" " + match.group(0)))  # as the question's names are read
         if asked & listed and len(listed - asked) >= 2:
             return True
     return False
