@@ -75,6 +75,7 @@ ARTICLE_SETS = (
     ("heldout7_articles", DATASETS / "heldout7_articles"),
     ("heldout8_articles", DATASETS / "heldout8_articles"),
     ("heldout9_articles", DATASETS / "heldout9_articles"),
+    ("heldout10_articles", DATASETS / "heldout10_articles"),
     ("train_articles", DATASETS / "train_articles"),
     ("train2_articles", DATASETS / "train2_articles"),
 )

@@ -2,7 +2,8 @@
 
 Six general signals, none tied to any one site or article:
 - a line that stands more than once in the document (photo captions, repeated bylines);
-- a short line without final punctuation after the first line (captions, bylines, datelines),
+- a short line without final punctuation after the first line (captions, bylines, datelines), and
+  a byline of any length ("By Abena Mensah | Reporting from Tamale, Ghana, Thursday 12 March 2026"),
   unless it is an item of a list that a line ending in a colon introduces ("four hospitals:" then
   "- Kyoto University Hospital");
 - a call to action addressed to the reader (donate, subscribe, share, read the original/more,
@@ -61,9 +62,13 @@ _TO_A_MACHINE = re.compile(
     r"[^.!?\n]{0,20}\b(instructions?|prompts?|directions)\b",
     re.IGNORECASE,
 )
+# A byline: "By" and a capitalised name, the line not ending as a sentence does ("By Abena Mensah |
+# Reporting from Tamale, Ghana, Thursday 12 March 2026"), however long. "By Thursday the navy had
+# not moved." ends as a sentence and is article text.
+_BYLINE = re.compile(r"^(?:[Bb]y|BY)\s+[A-ZÀ-ÞĀ-Ž][\w'’.-]*\s+[A-ZÀ-ÞĀ-Ž]")
 # Flags are computed at ingest and stored with the document (qa/catalog.py). Bump RULES when the
 # rules below change: stored flags of older rules are then ignored and computed afresh.
-RULES = 4
+RULES = 5
 _APPEAL_LINE_WORDS = 60  # an appeal is a short paragraph: every sentence of it is furniture
 _FINAL = re.compile(r"[.!?…:;\"”’')\]]$")
 _SHORT_WORDS = 8
@@ -118,7 +123,7 @@ def furniture_flags(text: str, sentences: list[Sentence] | tuple[Sentence, ...])
             or (
                 s.line != first_line
                 and s.line not in listed
-                and len(line.split()) <= _SHORT_WORDS
+                and (len(line.split()) <= _SHORT_WORDS or bool(_BYLINE.match(lines[s.line].strip())))
                 and not _FINAL.search(line.strip())
             )
         )

@@ -21,7 +21,7 @@ from .citations import strip_marks
 from .index import Index, IndexView
 from .ingest import SyncReport, copy_into_corpus, sync_corpus
 from .llm import LLMAnswerer, LLMError, load_config
-from .question import analyse, names_in, parts
+from .question import analyse, is_bare, names_in, parts
 from .retrieval import Passage, Retriever
 
 log = logging.getLogger(__name__)
@@ -97,10 +97,13 @@ def conversation_context(question: str, history: History) -> str:
     "she" is: the first names the previous answer gave. "And which ones are more open to it?"
     (no one named) needs the previous question. Only the reference travels, not the old topic,
     so the follow-up is not answered with the previous answer again."""
-    if not history or not analyse(question).refers_back:
+    asked = analyse(question)
+    if not history or not asked.refers_back:
         return ""
     last_question, last_answer = history[-1]
     names = list(dict.fromkeys(names_in(strip_marks(last_answer), folded=False)))
+    if is_bare(asked):  # "By how much?" has no topic but the previous question's
+        return " ".join([last_question, *names[:FOLLOW_UP_NAMES]])
     return " ".join(names[:FOLLOW_UP_NAMES]) if names else last_question
 
 

@@ -118,7 +118,7 @@ _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), f
     ("number", re.compile(
         r"^((over|for|by|in|within|after) )?(how (many|much|long|old|far|big|large|tall|often|frequent)|(what|which) (number|percentage|"
         r"share|proportion|amount|price|cost|size|rate|sum|total|figure)\b)"
-        r"|\b(how much|how many|price tag|what proportion|what percentage|what share|by how much|by what margin)\b"
+        r"|\b(how much|how many|price tag|what proportion|what percentage|what share|by how much|by what margin|margin)\b"
     )),
     ("date", re.compile(
         r"^(((by|since|until|till|from) )?when\b|((in|on|at|by|from|since|until|till|during) )?(what|which) "
@@ -253,6 +253,9 @@ def _measure(lowered: str) -> tuple[str | None, tuple[str, ...]]:
     return kind, tuple(counted)
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
 def names_in(text: str, folded: bool = True) -> list[str]:
     """Capitalised words that are not at the start of the text nor stopwords (folded, unless
     `folded=False` keeps them as written)."""
@@ -260,10 +263,40 @@ def names_in(text: str, folded: bool = True) -> list[str]:
     for match in _WORDLIKE.finditer(text):
         if match.start() == 0 or not match.group(0)[0].isupper():
             continue
-        word = fold(match.group(0)).strip(".'’-")
+        written = _POSSESSIVE.sub("", match.group(0)).strip(".'’-")  # "Uwase's" is Uwase
+        word = fold(written)
         if word and word not in STOPWORDS:
-            found.append(word if folded else match.group(0).strip(".'’-"))
+            found.append(word if folded else written)
     return found
+
+
+def _cased_throughout(text: str) -> bool:
+    """Whether the question's capitals say nothing about names: typed in capitals throughout
+    ("WHY DID MACRON SAY IT?") or in title case, where even function words are capitalised
+    ("Why Did Macron Make These Remarks?"). Such a question is read as if typed in lower case."""
+    letters = [c for c in text if c.isalpha()]
+    if len(text.split()) >= 3 and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
+        return True
+    return any(
+        match.start() > 0
+        and word[0].isupper()
+        and word[1:].islower()
+        and word.lower() in STOPWORDS
+        and word.lower() not in MONTHS
+        for match in _WORDLIKE.finditer(text)
+        for word in (match.group(0),)
+    )
+
+
+# Words that ask no topic of their own: "By how much?", "And how long?", "What happened next?"
+_BARE = frozenset(tokenize("much many long far old big often soon else happen happened next then"))
+
+
+def is_bare(question: Question) -> bool:
+    """Whether the question is nothing but question words, so that its topic is the previous
+    question's ("Who is leading the tour?" ... "By how much?")."""
+    pronoun = any(word in _FOLLOWUP_PRONOUNS for word in words(question.text))  # "What did she say?"
+    return not pronoun and all(term in _BARE for term in question.terms)
 
 
 def analyse(text: str) -> Question:
@@ -282,7 +315,7 @@ def analyse(text: str) -> Question:
         is_list=bool(_LIST_CUES.search(lowered)),
         is_yesno=bool(re.match(_AUXILIARY, lowered)),
         refers_back=refers_back or len(tokens) <= 3,
-        names=tuple(dict.fromkeys(names_in(text))),
+        names=() if _cased_throughout(text) else tuple(dict.fromkeys(names_in(text))),
         measure=measure,
         counted=counted,
         asks_role=answer_type == "person" and bool(_ASKS_ROLE.search(lowered)),
@@ -328,7 +361,7 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
     if answer_type == "date":
         if _ASKS_YEAR.search(question.text):  # "In what year...": a month or "Monday" does not answer
             return any(_YEAR.fullmatch(w) for w in s_words)
-        return any(w in _DATE_WORDS or _YEAR.fullmatch(w) for w in s_words)
+        return any(w in _DATE_WORDS or _YEAR.fullmatch(w) for w in s_words) or _new_clock(sentence, question)
     if answer_type == "reason":
         return bool(_REASON.search(sentence))
     q_names = set(question.names)
@@ -505,13 +538,22 @@ _TITLES = (
 )
 _CAPITALISED = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
 _NAME = rf"{_CAPITALISED}(?:\s+(?:(?:de|da|del|van|von|der|le|la|bin|al|ní|ni|mac|ó|o')\s+)?{_CAPITALISED}){{0,3}}"
+_ROLE_NOUN = (
+    r"(?:chair(?:wo)?man|chairperson|chair|president|leader|head|director|secretary|founder|"
+    r"spokes(?:person|man|woman)|chief executive|manager|owner|coordinator|lawyer|captain|coach|mayor|"
+    r"minister|governor|principal|editor|commissioner)"
+)
 _PERSON = re.compile(
     rf"\b(?:{_TITLES})\s+(?P<a>{_NAME})"  # Judge Adaeze Whitcombe, Chief Executive Priya Raman
     rf"|(?P<b>{_CAPITALISED}\s+{_NAME}),\s+(?:(?:a|an|the|who|aged)\b|\d{{1,3}},)"  # Óscar Ferreira, the ... / Ann Lee, 54,
     # Ann Lee said / Its president, Rui Tavares Mendes, said
     rf"|(?P<c>{_CAPITALISED}\s+{_NAME}),?\s+(?:said|says|told|added|argued|wrote|explained|acknowledged|noted|warned)\b"
     rf"|\b(?:said|says|led by|according to)\s+(?P<d>{_CAPITALISED}\s+{_NAME})"
+    # Its chairwoman, Hajia Amina Iddrisu, ... / the union's general secretary, P. Senthil Kumar, ...
+    rf"|\b(?i:its|their|his|her|the)\s+(?:[\w'’-]+\s+){{0,2}}{_ROLE_NOUN},\s+(?P<e>{_CAPITALISED}\s+{_NAME}),"
 )
+# A time of day: "6:30 a.m.", "5 pm", "14:00", "noon" (answers "What time..." and "When...")
+_CLOCK = re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:[ap]\.m\.|[ap]m\b)|\b\d{1,2}:\d\d\b|\b(?:noon|midday|midnight)\b", re.I)
 _MONTHS = frozenset(MONTHS) - {"may"}  # "may" is a month only beside a day: _CALENDAR
 _CALENDAR = re.compile(r"\bmay\s+\d|\d\s+may\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.IGNORECASE)
 
@@ -523,6 +565,11 @@ _STRONG_REASON = re.compile(
     r"blamed|caused by|driven by|the result of|to avoid|to prevent|to protect|to reduce|to cut|to ensure)\b",
     re.IGNORECASE,
 )
+
+
+def _new_clock(sentence: str, question: Question) -> bool:
+    """Does the sentence hold a time of day that the question does not?"""
+    return any(m.group(0).lower() not in question.text.lower() for m in _CLOCK.finditer(sentence))
 
 
 def has_strong_type(question: Question, sentence: str) -> bool:
@@ -543,6 +590,8 @@ def has_strong_type(question: Question, sentence: str) -> bool:
         if (_words_of(sentence)[1] & _MONTHS) - q_words:
             return True
         if any(m.group(0).lower() not in question.text.lower() for m in _CALENDAR.finditer(sentence)):
+            return True
+        if _new_clock(sentence, question):
             return True
         return "year" in q_words and any(y not in question.text for y in _YEAR.findall(sentence))
     return False

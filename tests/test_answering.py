@@ -99,6 +99,17 @@ def test_question_about_an_absent_name_abstains(bot: Assistant):
     assert answer.abstained
 
 
+def test_a_question_in_title_case_or_capitals_is_answered_as_in_lower_case(bot: Assistant):
+    # "Motivated" is in no article: capitalised in an ordinary question it would be a name
+    # the articles lack; in title case or capitals, capitals say nothing about names
+    lower = bot.ask("what motivated the airline to pick electric planes?")
+    assert not lower.abstained
+    for question in ["What Motivated The Airline To Pick Electric Planes?", "WHAT MOTIVATED THE AIRLINE TO PICK ELECTRIC PLANES?"]:
+        answer = bot.ask(question)
+        assert not answer.abstained, question
+        assert [c.quote for c in answer.citations] == [c.quote for c in lower.citations]
+
+
 def test_only_names_absent_from_the_articles_force_abstention(tmp_path_factory: pytest.TempPathFactory):
     harbour = one_article_bot(tmp_path_factory, "harbour.txt", (
         "Harbour reopens to fishing boats\n\n"

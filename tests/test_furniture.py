@@ -101,3 +101,13 @@ def test_the_items_of_a_list_a_colon_introduces_are_article_text():
     )
     # short lines without a final stop are furniture unless a line ending in a colon lists them
     assert flagged(text) == ["Photo by Ann Lee", "- Home", "- Sport"]
+
+
+def test_a_byline_is_furniture_however_long_but_a_sentence_opening_with_by_is_not():
+    text = (
+        "Court halts market move\n\n"
+        "By Abena Mensah | Reporting from Tamale, Ghana, Thursday 12 March 2026\n\n"
+        "The High Court in Tamale on Wednesday ordered the assembly to stop moving traders.\n\n"
+        "By Thursday afternoon the assembly had not said whether it would appeal.\n"
+    )
+    assert flagged(text) == ["By Abena Mensah | Reporting from Tamale, Ghana, Thursday 12 March 2026"]

@@ -43,6 +43,12 @@ def test_a_follow_up_with_no_one_named_carries_the_previous_question():
     assert conversation_context("And which ones are more open to it?", history) == "Which countries rejected troops?"
 
 
+def test_a_follow_up_of_question_words_alone_carries_the_previous_question_and_who_it_named():
+    history = [("Who is leading the tour overall?", "Eritrea's Helen Tesfay [1].")]
+    assert conversation_context("By how much?", history) == "Who is leading the tour overall? Helen Tesfay"
+    assert conversation_context("What did she say?", history) == "Helen Tesfay"
+
+
 @pytest.mark.parametrize("bad", ["", "   ", "?!?", "x" * 100_000])
 def test_bad_questions_raise_a_clear_error(bad: str):
     with pytest.raises(QuestionError):

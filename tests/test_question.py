@@ -9,6 +9,7 @@ from qa.question import analyse, has_answer_type, has_measure, has_role, has_str
     "question, kind",
     [
         ("How many soldiers did France send?", "number"),
+        ("What was the winning margin over Tesfay?", "number"),
         ("What is the price tag of the plant?", "number"),
         ("Over how long must the loan be repaid?", "number"),
         ("When did the mill close?", "date"),
@@ -63,6 +64,14 @@ def test_pronouns_and_ellipsis_mark_a_follow_up():
 
 def test_names_skip_the_first_word_and_fold_accents():
     assert names_in("Did Séjourné visit Lithuania?") == ["sejourne", "lithuania"]
+    assert names_in("Did Uwase's team back Sri Valli’s plan?") == ["uwase", "sri", "valli"]  # possessives too
+
+
+def test_a_question_in_title_case_or_capitals_names_nothing():
+    assert analyse("Why did Macron make these remarks?").names == ("macron",)
+    assert analyse("Why Did Macron Make These Remarks?").names == ()
+    assert analyse("WHY DID MACRON MAKE THESE REMARKS?").names == ()
+    assert analyse("What did NATO say in May?").names == ("nato", "may")  # acronyms and months are not title case
 
 
 def test_number_must_be_new_to_the_question():
@@ -77,6 +86,8 @@ def test_date_and_person_types():
     q = analyse("When did Macron speak?")
     assert has_answer_type("date", "Macron spoke on Feb. 26.", q)
     assert not has_answer_type("date", "Macron spoke in Paris.", q)
+    assert has_answer_type("date", "Macron spoke at 6:30 a.m.", q)  # a time of day
+    assert has_answer_type("date", "Macron spoke shortly after noon.", q)
     who = analyse("Who chaired the meeting?")
     assert has_answer_type("person", "The meeting was chaired by Gabrielius Landsbergis.", who)
     assert not has_answer_type("person", "the meeting was long.", who)
@@ -185,6 +196,8 @@ def test_a_question_that_measures_nothing_is_never_missing_its_measure():
          "The challenge was brought by the Porto Local Accommodation Association."),
         ("Who leads the union?", "Oscar Ferreira, the union's regional secretary, spoke to workers.",
          "A smaller union, the Ferry Officers' Guild, joined the strike."),
+        ("Who heads the traders' group?", "Its chairwoman, Hajia Amina Iddrisu, wept outside the courtroom.",
+         "The traders' group wept outside the courtroom."),
         ("Which judge heard the case?", "Judge Adaeze Whitcombe dismissed the application.",
          "The application was dismissed at a hearing on Tuesday."),
         ("Who led the study?", "The study was led by Dr. Ines Faure of the city hospital.",
@@ -193,6 +206,8 @@ def test_a_question_that_measures_nothing_is_never_missing_its_measure():
          "The strike began on Tuesday."),
         ("When did the study come out?", "The trial was published on Oct. 8.", "They began a two-year follow-up trial."),
         ("In what year was the mill built?", "The mill was built in 1898.", "The mill was built on a Tuesday."),
+        ("What time did the organisers decide?", "The director took the decision at about 6:30 a.m.",
+         "He argued they should have delayed the start by two hours."),
         # a reason stated as one, not a sentence that only says what happened (or "after" it)
         ("Why did the pumps stop?", "The pumps stopped because a tremor above magnitude 1.8 was recorded.",
          "The pumps stopped after midnight on Sunday."),
