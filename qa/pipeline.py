@@ -95,14 +95,15 @@ def clean_question(question: str) -> str:
 def conversation_context(question: str, history: History) -> str:
     """What a follow-up needs from the conversation, else nothing. "What did she say?" needs who
     "she" is: the first names the previous answer gave. "And which ones are more open to it?"
-    (no one named) needs the previous question. Only the reference travels, not the old topic,
-    so the follow-up is not answered with the previous answer again."""
+    (no one named) needs the previous question, and "By how much?" (question words alone) needs
+    both. Only the reference travels, not the old topic, so the follow-up is not answered with
+    the previous answer again."""
     asked = analyse(question)
     if not history or not asked.refers_back:
         return ""
     last_question, last_answer = history[-1]
     names = list(dict.fromkeys(names_in(strip_marks(last_answer), folded=False)))
-    if is_bare(asked):  # "By how much?" has no topic but the previous question's
+    if is_bare(asked):
         return " ".join([last_question, *names[:FOLLOW_UP_NAMES]])
     return " ".join(names[:FOLLOW_UP_NAMES]) if names else last_question
 
