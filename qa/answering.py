@@ -89,7 +89,8 @@ ABSTAIN_FEATURES = (
     "missing_names",  # share of the question's names that the top documents never mention
     "missing_numbers",  # share of the question's numbers (years, amounts) absent around the best sentence
     "negation_unmatched",  # the question is negated ("what is not...") and the best sentence's
-    # neighbourhood has no negation; not for "why": "Why hasn't the wood rotted?" is answered by a reason
+    # neighbourhood has no negation, nor a word that says no ("rejected", "refused"); not for "why":
+    # "Why hasn't the wood rotted?" is answered by a reason
     "quantity_missing",  # the question asks for a number or a date and the best sentence has none
     "measure_missing",  # ... or has none of the kind it measures: a price, a share, a period...
     "opposite",  # the best sentence has the opposite of a word the question asks about, and not
@@ -124,6 +125,12 @@ _WORD_NUMBER = {w: str(i + 1) for words in (SMALL_NUMBERS, _ORDINAL) for i, w in
 _NUMBER_WORD = re.compile(rf"\b({'|'.join(_WORD_NUMBER)})\b", re.IGNORECASE)
 _ORDINAL_WORD = re.compile(rf"\b({'|'.join(_ORDINAL[1:])})\b", re.IGNORECASE)  # "first" is often paraphrased
 _NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|without|cannot)\b|n['’]t\b", re.IGNORECASE)
+# ... and in the evidence, a word that says no: "Which countries said no to troops?" is answered
+# by "several countries rejected the idea"
+_SAYS_NO = re.compile(
+    r"\b(reject(s|ed|ing)?|refus(e|es|ed|ing)|declin(e|es|ed|ing)|den(y|ies|ied)|ruled? out|turn(s|ed)? down)\b",
+    re.IGNORECASE,
+)
 
 
 def _unrelated(features: list[float]) -> bool:
@@ -153,7 +160,11 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
         best.feature("type_missing"),
         len(missing) / len(q.names) if q.names else 0.0,
         len(numbers - found) / len(numbers) if numbers else 0.0,
-        float(q.answer_type != "reason" and bool(_NEGATION.search(q.text)) and not _NEGATION.search(around)),
+        float(
+            q.answer_type != "reason"
+            and bool(_NEGATION.search(q.text))
+            and not (_NEGATION.search(around) or _SAYS_NO.search(around))
+        ),
         best.feature("type_missing") if q.answer_type in ("number", "date") else 0.0,
         best.feature("measure_missing"),
         0.0 if q.is_yesno else float(has_opposite(q.text, best.text)),

@@ -26,6 +26,13 @@ def test_follow_up_continues_the_previous_question(bundled_assistant: Assistant)
     assert "Baltic" in answer.text
 
 
+@pytest.mark.parametrize("question", ["Which countries said no to sending troops?", "Which countries don't want to send troops?"])
+def test_a_negated_question_is_answered_by_evidence_that_says_no_in_other_words(bundled_assistant: Assistant, question: str):
+    answer = bundled_assistant.ask(question)  # "...several NATO countries publicly rejected the idea..."
+    assert not answer.abstained
+    assert "publicly rejected" in answer.citations[0].quote
+
+
 def test_follow_up_resolves_he_from_the_previous_answer(bundled_assistant: Assistant):
     history = [("Who is the French prime minister?", "Gabriel Attal is the French Prime Minister [1].")]
     answer = bundled_assistant.ask("What did he say on Feb. 29?", history=history)
