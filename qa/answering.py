@@ -260,15 +260,15 @@ def new_names(question: str, sentence: str) -> set[str]:
 
 
 def missing_names(q: Question, view: IndexView, doc_ids: list[str]) -> list[str]:
-    """Names in the question that none of the given documents contains, in its own form or, for
-    a people or place adjective, as the place ("Andalusian" is in "Andalusia")."""
+    """Names in the question that none of the given documents contains, in its own form, by its
+    stem or, for a people or place adjective, as the place ("Andalusian" is in "Andalusia")."""
     texts = [fold(view.entries[d].doc.text) for d in dict.fromkeys(doc_ids)]
     missing = []
     for name in q.names:
         stem = _DEMONYM.sub("", name)
         forms = (name, stem) if len(stem) >= 4 and " " not in name else (name,)
-        # a word capitalised by mistake is found by its stem: "Who did Emma Marry?" in "married"
-        forms += tuple(t for t in tokenize(name) if len(t) >= 4 and " " not in name)
+        if " " not in name:  # a word capitalised by mistake, by its stem: "Emma Marry" in "married"
+            forms += tuple(t for t in tokenize(name) if len(t) >= 4)
         if not any(form in text for form in forms for text in texts):
             missing.append(name)
     return missing

@@ -277,15 +277,12 @@ def _cased_throughout(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     if len(text.split()) >= 3 and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
         return True
-    return any(
-        match.start() > 0
-        and word[0].isupper()
-        and word[1:].islower()
-        and word.lower() in STOPWORDS
-        and word.lower() not in MONTHS
-        for match in _WORDLIKE.finditer(text)
-        for word in (match.group(0),)
-    )
+    for match in _WORDLIKE.finditer(text):
+        word = match.group(0)
+        capitalised = word[0].isupper() and word[1:].islower()  # not "I", not "US"
+        if match.start() > 0 and capitalised and word.lower() in STOPWORDS and word.lower() not in MONTHS:
+            return True  # "Did", "The", "To" capitalised mid-question
+    return False
 
 
 # Words that ask no topic of their own: "By how much?", "And how long?", "What happened next?"
@@ -573,8 +570,8 @@ def _new_clock(sentence: str, question: Question) -> bool:
 
 
 def has_strong_type(question: Question, sentence: str) -> bool:
-    """Does the sentence hold a person (for "who" questions) or a calendar date (for "when"
-    questions) that the question does not name, or a reason stated as one (for "why"
+    """Does the sentence hold a person (for "who" questions) or a calendar date or a time of day
+    (for "when" questions) that the question does not name, or a reason stated as one (for "why"
     questions)? False for other questions."""
     if question.answer_type == "person":
         q_words = _words_of(question.text)[1]
