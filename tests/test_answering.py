@@ -4,7 +4,8 @@ import pytest
 
 from qa import Assistant
 from qa.answering import (
-    ABSTAIN_FEATURES, ExtractiveAnswerer, abstention_features, asks_name, has_opposite, part_of_list, quoted,
+    ABSTAIN_FEATURES, ExtractiveAnswerer, abstention_features, asks_name, has_opposite, missing_names, part_of_list,
+    quoted,
 )
 from qa.calibration import Calibration, load_calibration
 from qa.chunking import Sentence
@@ -127,6 +128,17 @@ def test_only_names_absent_from_the_articles_force_abstention(tmp_path_factory: 
         answer = lenient.answer(question, harbour.retriever.run(question, view=view), view)
         assert answer.abstained is refused, question
     assert "after the storm damage" in lenient.answer(when, harbour.retriever.run(when, view=view), view).citations[0].quote
+
+
+def test_a_word_capitalised_by_mistake_is_found_by_its_stem(tmp_path_factory: pytest.TempPathFactory):
+    wedding = one_article_bot(tmp_path_factory, "wedding.txt", (
+        "Royal wedding recalled\n\nEmma, sister of Duke Richard of Normandy, married King Ethelred in 1002.\n"
+    ))
+    view = wedding.index.view()
+    docs = list(view.entries)
+    assert missing_names(analyse("Who did Emma Marry?"), view, docs) == []  # "married"
+    assert missing_names(analyse("Who did Emma Divorce?"), view, docs) == ["divorce"]
+    assert "Ethelred" in wedding.ask("Who did Emma Marry?").text
 
 
 def test_abstention_shows_closest_passages_as_such(bot: Assistant):
