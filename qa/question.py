@@ -167,7 +167,7 @@ MEASURES = (
         r"wage|budget|fine|sum)\b|\b(sell|sells|sold|retail|retails|priced|go|going|bought|buy) for\b"
         # "What will the new model cost?": "cost" the verb, not a noun after "the", "of", "about"...
         r"|^what (will|would|does|do|did|could|might|should) .*\b(?<!the )(?<!its )(?<!their )(?<!of )"
-        r"(?<!about )(?<!a )(?<!total )(?<!the full )cost\b"
+        r"(?<!about )(?<!a )(?<!total )(?<!the full )cost\b|\bgoing to cost\b"
     )),
     ("period", re.compile(
         r"\bhow long\b|\bhow many (seconds|minutes|hours|days|weeks|months|years|decades|centuries)\b"
@@ -296,7 +296,29 @@ def is_bare(question: Question) -> bool:
     return not pronoun and all(term in _BARE for term in question.terms)
 
 
+# Chat spellings of English contractions, read as their standard forms: "whats the line gonna
+# cost" is "what's the line going to cost".
+_CHAT_SPELLINGS = {
+    "whats": "what's", "whos": "who's", "wheres": "where's", "whens": "when's", "hows": "how's", "whys": "why's",
+    "gonna": "going to", "wanna": "want to", "gotta": "got to", "dont": "don't", "doesnt": "doesn't",
+    "didnt": "didn't", "isnt": "isn't", "arent": "aren't", "wasnt": "wasn't", "werent": "weren't",
+    "cant": "can't", "hasnt": "hasn't", "havent": "haven't", "hadnt": "hadn't", "wouldnt": "wouldn't",
+    "couldnt": "couldn't", "shouldnt": "shouldn't",
+}
+_CHAT_SPELLING = re.compile(rf"\b({'|'.join(_CHAT_SPELLINGS)})\b", re.IGNORECASE)
+
+
+def standard_spelling(text: str) -> str:
+    """The question with chat spellings of contractions written out: "whats" -> "what's"."""
+    def standard(match: re.Match[str]) -> str:
+        written = _CHAT_SPELLINGS[match.group(0).lower()]
+        return written[0].upper() + written[1:] if match.group(0)[0].isupper() else written
+
+    return _CHAT_SPELLING.sub(standard, text)
+
+
 def analyse(text: str) -> Question:
+    text = standard_spelling(text)
     lowered = " ".join(text.lower().split())
     tokens = words(text)
     refers_back = any(t in _FOLLOWUP_PRONOUNS for t in tokens) or lowered.startswith(

@@ -74,6 +74,11 @@ def test_a_question_in_title_case_or_capitals_names_nothing():
     assert analyse("What did NATO say in May?").names == ("nato", "may")  # acronyms and months are not title case
 
 
+def test_chat_spellings_are_read_as_the_contractions_they_stand_for():
+    assert analyse("whos the transit director").answer_type == "person"
+    assert analyse("Whats the plan, and why didnt she back it?").text == "What's the plan, and why didn't she back it?"
+
+
 def test_number_must_be_new_to_the_question():
     q = analyse("How many of the 3 ministers came?")
     assert not has_answer_type("number", "The 3 ministers came.", q)
@@ -123,6 +128,8 @@ def test_days_of_the_month_and_bare_years_are_not_quantities():
         ("How many years did the trial last?", "period"),
         ("How old is the mayor?", "age"),
         ("What will the new model cost when it goes on sale?", "money"),
+        ("What's the new line going to cost?", "money"),
+        ("whats the new line gonna cost", "money"),  # chat spellings read as the contractions they are
         ("What did the council decide about the cost?", None),  # "cost" is not the verb asked about
         ("How many new buses will the authority buy?", "count"),
         ("How much water does the lake hold?", None),  # an amount, of no kind named here
