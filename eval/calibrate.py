@@ -112,6 +112,7 @@ def _open(index_dir: Path, corpus: Path) -> Assistant:
 
 def _article_items(dataset: Path, corpus: Path, workdir: Path) -> list[Item]:
     bot = _open(workdir / f"index-{dataset.stem}", corpus)
+    view = bot.index.view()
     items = []
     for line in dataset.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
@@ -119,7 +120,6 @@ def _article_items(dataset: Path, corpus: Path, workdir: Path) -> list[Item]:
         context = conversation_context(row["question"], history)
         passages = bot.retriever.run(row["question"], top_k=POOL, context=context)
         support = [fold(s) for s in row.get("support", [])]
-        view = bot.index.view()
         labels = [
             any(s in fold(p.text) or fold(p.text) in s for s in support) or _introduces(view, p, support)
             for p in passages
@@ -127,7 +127,7 @@ def _article_items(dataset: Path, corpus: Path, workdir: Path) -> list[Item]:
         group = row.get("doc_id") or dataset.stem
         items.append(
             Item(
-                f"{dataset.stem}/{group}", row["answerable"], passages, labels, bot.index.view(), row["question"],
+                f"{dataset.stem}/{group}", row["answerable"], passages, labels, view, row["question"],
                 bot.index, context,
             )
         )

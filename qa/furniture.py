@@ -109,6 +109,7 @@ def furniture_flags(text: str, sentences: list[Sentence] | tuple[Sentence, ...])
     }
     # a note opening its line is furniture to the line's end; one inside a paragraph, alone
     note_lines = {k for k, line in lines.items() if _EDITORS_NOTE.match(line.strip())}
+    byline_lines = {k for k, line in lines.items() if _BYLINE.match(line.strip())}
     listed = _listed(lines)
     flags = []
     for s in sentences:
@@ -123,7 +124,7 @@ def furniture_flags(text: str, sentences: list[Sentence] | tuple[Sentence, ...])
             or (
                 s.line != first_line
                 and s.line not in listed
-                and (len(line.split()) <= _SHORT_WORDS or bool(_BYLINE.match(lines[s.line].strip())))
+                and (len(line.split()) <= _SHORT_WORDS or s.line in byline_lines)
                 and not _FINAL.search(line.strip())
             )
         )

@@ -380,7 +380,7 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
     if answer_type == "date":
         if _ASKS_YEAR.search(question.text):  # "In what year...": a month or "Monday" does not answer
             return any(_YEAR.fullmatch(w) for w in s_words)
-        return any(w in _DATE_WORDS or _YEAR.fullmatch(w) for w in s_words) or _new_clock(sentence, question)
+        return any(w in _DATE_WORDS or _YEAR.fullmatch(w) for w in s_words) or _holds_new(_CLOCK, sentence, question)
     if answer_type == "reason":
         return bool(_REASON.search(sentence))
     q_names = set(question.names)
@@ -586,9 +586,10 @@ _STRONG_REASON = re.compile(
 )
 
 
-def _new_clock(sentence: str, question: Question) -> bool:
-    """Does the sentence hold a time of day that the question does not?"""
-    return any(m.group(0).lower() not in question.text.lower() for m in _CLOCK.finditer(sentence))
+def _holds_new(pattern: re.Pattern[str], sentence: str, question: Question) -> bool:
+    """Does the sentence hold a match of `pattern` (a calendar date, a time of day) that the
+    question does not?"""
+    return any(m.group(0).lower() not in question.text.lower() for m in pattern.finditer(sentence))
 
 
 def has_strong_type(question: Question, sentence: str) -> bool:
@@ -608,9 +609,7 @@ def has_strong_type(question: Question, sentence: str) -> bool:
         q_words = _words_of(question.text)[1]
         if (_words_of(sentence)[1] & _MONTHS) - q_words:
             return True
-        if any(m.group(0).lower() not in question.text.lower() for m in _CALENDAR.finditer(sentence)):
-            return True
-        if _new_clock(sentence, question):
+        if _holds_new(_CALENDAR, sentence, question) or _holds_new(_CLOCK, sentence, question):
             return True
         return "year" in q_words and any(y not in question.text for y in _YEAR.findall(sentence))
     return False
