@@ -75,6 +75,7 @@ class Question:
     measure: str | None = None  # what a number question measures: see MEASURES
     counted: tuple[str, ...] = ()  # for measure 'count': the words of what is counted ("how many buses")
     asks_role: bool = False  # a "who" question about who leads, runs, owns or founded something
+    role: str = ""  # the role such a question names outright: "mayor" ("Who is the mayor of Pine Ridge?")
 
 
 _QUESTION_WORD = r"(?:what|how|why|when|where|who|whom|whose|which)\b"
@@ -119,6 +120,9 @@ _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), f
         r"^((over|for|by|in|within|after) )?(how (many|much|long|old|far|big|large|tall|often|frequent)|(what|which) (number|percentage|"
         r"share|proportion|amount|price|cost|size|rate|sum|total|figure)\b)"
         r"|\b(how much|how many|price tag|what proportion|what percentage|what share|by how much|by what margin|margin)\b"
+        # "What is Chile's total quota?", "What was the final tally?"
+        r"|^(what|which) (is|was|are|were|will be|would be) ((the|its|their|[\w'’-]+['’]s?) )?(\w+ )?"
+        r"(total|amount|tally|sum)\b"
     )),
     ("date", re.compile(
         r"^(((by|since|until|till|from) )?when\b|((in|on|at|by|from|since|until|till|during) )?(what|which) "
@@ -164,7 +168,7 @@ MEASURES = (
     )),
     ("money", re.compile(
         rf"\bhow much\b(?=.*\b({_MONEY_WORDS})\b)|\b{_WHAT_THE}(\w+ )?(price|cost|fee|fare|salary|"
-        r"wage|budget|fine|sum)\b|\b(sell|sells|sold|retail|retails|priced|go|going|bought|buy) for\b"
+        r"wage|budget|fine|sum)\b|\b(final|total) bill\b|\b(sell|sells|sold|retail|retails|priced|go|going|bought|buy) for\b"
         # "What will the new model cost?": "cost" the verb, not a noun after "the", "of", "about"...
         r"|^what (will|would|does|do|did|could|might|should) .*\b(?<!the )(?<!its )(?<!their )(?<!of )"
         r"(?<!about )(?<!a )(?<!total )(?<!the full )cost\b|\bgoing to cost\b"
@@ -254,6 +258,7 @@ def _measure(lowered: str) -> tuple[str | None, tuple[str, ...]]:
 
 
 _POSSESSIVE = re.compile(r"['’]s$")
+TITLE_ACRONYMS = frozenset("ceo cfo coo cto cio".split())  # not names: "Who is the CEO of Volterra?"
 
 
 def names_in(text: str, folded: bool = True) -> list[str]:
@@ -265,7 +270,7 @@ def names_in(text: str, folded: bool = True) -> list[str]:
             continue
         written = _POSSESSIVE.sub("", match.group(0)).strip(".'’-")  # "Uwase's" is Uwase
         word = fold(written)
-        if word and word not in STOPWORDS:
+        if word and word not in STOPWORDS and word not in TITLE_ACRONYMS:
             found.append(word if folded else written)
     return found
 
@@ -296,20 +301,21 @@ def is_bare(question: Question) -> bool:
     return not pronoun and all(term in _BARE for term in question.terms)
 
 
-# Chat spellings of English contractions, read as their standard forms: "whats the line gonna
-# cost" is "what's the line going to cost".
+# Chat spellings of English contractions and words, read as their standard forms: "whats the line
+# gonna cost" is "what's the line going to cost", "how many ppl" is "how many people".
 _CHAT_SPELLINGS = {
     "whats": "what's", "whos": "who's", "wheres": "where's", "whens": "when's", "hows": "how's", "whys": "why's",
     "gonna": "going to", "wanna": "want to", "gotta": "got to", "dont": "don't", "doesnt": "doesn't",
     "didnt": "didn't", "isnt": "isn't", "arent": "aren't", "wasnt": "wasn't", "werent": "weren't",
     "cant": "can't", "hasnt": "hasn't", "havent": "haven't", "hadnt": "hadn't", "wouldnt": "wouldn't",
-    "couldnt": "couldn't", "shouldnt": "shouldn't",
+    "couldnt": "couldn't", "shouldnt": "shouldn't", "ppl": "people", "govt": "government", "yrs": "years",
+    "cuz": "because", "thru": "through",
 }
 _CHAT_SPELLING = re.compile(rf"\b({'|'.join(_CHAT_SPELLINGS)})\b", re.IGNORECASE)
 
 
 def standard_spelling(text: str) -> str:
-    """The question with chat spellings of contractions written out: "whats" -> "what's"."""
+    """The question with chat spellings written out: "whats" -> "what's", "ppl" -> "people"."""
     def standard(match: re.Match[str]) -> str:
         written = _CHAT_SPELLINGS[match.group(0).lower()]
         return written[0].upper() + written[1:] if match.group(0)[0].isupper() else written
@@ -325,6 +331,7 @@ def analyse(text: str) -> Question:
         _FOLLOWUP_OPENERS
     )
     measure, counted = _measure(lowered)
+    role = _named_role(lowered)
     # "What will a bottle sell for?" asks for a number though no question word says so
     answer_type = _answer_type(lowered) or ("number" if measure else None)
     return Question(
@@ -337,20 +344,33 @@ def analyse(text: str) -> Question:
         names=() if _cased_throughout(text) else tuple(dict.fromkeys(names_in(text))),
         measure=measure,
         counted=counted,
-        asks_role=answer_type == "person" and bool(_ASKS_ROLE.search(lowered)),
+        asks_role=answer_type == "person" and bool(role or _ASKS_ROLE.search(lowered) or _ASKS_TITLE.search(lowered)),
+        role=role if answer_type == "person" else "",
     )
+
+
+def topic_terms(question: Question) -> tuple[str, ...]:
+    """The question's terms less, for a question about who leads something, the verbs that ask
+    for the role ("Who runs Volterra?" -> volterra): the role feature matches those
+    (`has_role`), and as words they match other senses ("the river runs along the site")."""
+    if not question.asks_role:
+        return question.terms
+    return tuple(tokenize(" ".join(w for w in words(question.text) if not re.fullmatch(_LEADING, w))))
 
 
 _NUMBER = re.compile(r"(?<![\w.])(\w+\.?\s+)?(\d[\d,.]*)")
 
 
+_DAY_OF_MONTH = re.compile(rf"\s+(?:{'|'.join(m.capitalize() for m in MONTHS)})\b")  # "30 December", "16 Mar"
+
+
 def quantities(text: str) -> set[str]:
-    """Numbers in `text` that count or measure something: not days of a month ("Feb. 29"), not
-    bare years ("in 2028")."""
+    """Numbers in `text` that count or measure something: not days of a month ("Feb. 29",
+    "30 December"), not bare years ("in 2028")."""
     found = set()
     for match in _NUMBER.finditer(text):
         before, number = (match.group(1) or "").strip().rstrip(".").lower(), match.group(2).rstrip(".,")
-        if fold(before) in MONTHS or _YEAR.fullmatch(number):
+        if fold(before) in MONTHS or _YEAR.fullmatch(number) or _DAY_OF_MONTH.match(text, match.end()):
             continue
         found.add(number)
     return found
@@ -383,8 +403,8 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
         return any(w in _DATE_WORDS or _YEAR.fullmatch(w) for w in s_words) or _holds_new(_CLOCK, sentence, question)
     if answer_type == "reason":
         return bool(_REASON.search(sentence))
-    q_names = set(question.names)
-    return any(n not in q_names and n not in q_words for n in _names_of(sentence))
+    q_names = set(question.names)  # a day or a month names no one: "reopened on Friday"
+    return any(n not in q_names and n not in q_words and n not in _DATE_WORDS for n in _names_of(sentence))
 
 
 # Quantities are found from their unit, then the amount just before it, on the sentence's cached
@@ -392,6 +412,8 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
 # "a decade". (One regex with every unit was ~100 microseconds a sentence; this is a few.)
 CURRENCIES_ON = datetime.date(2026, 1, 1)  # the currencies in use on this day (fixed: same answers every day)
 _AMBIGUOUS_CURRENCIES = frozenset("gold mark marks won real reals sol".split())  # "passed the 1,000 mark"
+# ... of which these are money after a scale word: "3.2 billion won" (not "in 1990, won the cup")
+_SCALED_CURRENCIES = frozenset("won real reals sol".split())
 
 
 def _currency_words() -> tuple[frozenset[str], frozenset[str]]:
@@ -460,6 +482,7 @@ def _money(sentence: str, found: tuple[str, ...]) -> bool:
         w in _CURRENCIES
         and not (w == "cent" and j and found[j - 1] == "per")
         and _amount_before(found, _unit_start(found, j), vague=True)
+        or w in _SCALED_CURRENCIES and j >= 2 and found[j - 1] in _SCALES and _is_amount(found[j - 2])
         for j, w in enumerate(found)
     ) or ("free" in found and bool(re.search(r"\b(?:free of charge|for free)\b", sentence, re.IGNORECASE)))
 
@@ -505,8 +528,8 @@ _NONE = ZERO_WORDS | {"no"}  # "None of the treaties..." counts too
 
 def has_measure(question: Question, sentence: str) -> bool:
     """Does the sentence hold a quantity of the kind the question measures (`Question.measure`)?
-    A count needs a number shortly before a word with the stem of what is counted. True when the
-    question measures nothing."""
+    A count needs a number shortly before a word with the stem of what is counted, or just after
+    it and "of" ("a crew of six"). True when the question measures nothing."""
     if question.measure is None:
         return True
     finder = _MEASURE_FINDERS.get(question.measure)
@@ -522,6 +545,9 @@ def has_measure(question: Question, sentence: str) -> bool:
         if any(w.isdigit() or w in NUMBER_WORDS or w in _NONE for w in before):
             if _counts(question.counted, word):
                 return True
+        if found[j + 1 : j + 2] == ("of",) and j + 2 < len(found) and _is_amount(found[j + 2]):
+            if word != "number" and _counts(question.counted, word):
+                return True  # "a crew of six", "a workforce of 650"
         if word == "number" and found[j + 1 : j + 2] == ("of",) and any(w.isdigit() for w in found[j + 2 :]):
             if any(_counts(question.counted, w) for w in found[j + 2 : j + 2 + NUMBER_OF_WINDOW]):
                 return True  # "the number of registered rental units rose ... to 11,800"
@@ -625,6 +651,8 @@ _LEADING = (
     r"leaders?|oversees?|oversaw|overseeing|supervis\w*|coordinat\w*"
 )
 _ASKS_ROLE = re.compile(rf"^whom?\b.*\b({_LEADING}|set up|started)\b")  # not "Whose complaint led to..."
+# who holds a role named by its acronym: articles often spell it out ("Chief Executive Priya Raman")
+_ASKS_TITLE = re.compile(rf"^who\b.*\b({'|'.join(TITLE_ACRONYMS)})\b")
 _ROLE = re.compile(
     rf"\b({_LEADING}|chief executive|chief|ceo|president|chairman|chairwoman|chairperson|director|"
     r"owner|owners|co-founded|manager|principal investigator|lead author|lead researcher|secretary|"
@@ -633,7 +661,49 @@ _ROLE = re.compile(
 )
 
 
+# A role named outright ("Who is the mayor of Pine Ridge?", "who's pine ridge's new mayor"): the
+# sentence that answers names the person by it ("Mayor Gloria Haynes said"), often without the
+# place or body that the question adds, so it is matched as a role, not only as a word.
+_TITLE_NOUNS = (
+    r"mayor|minister|president|premier|governor|chancellor|senator|chief|director|secretary|chairman|"
+    r"chairwoman|chairperson|commissioner|spokes(?:person|man|woman)|captain|coach|principal|editor|"
+    r"manager|owner|judge|prosecutor|ambassador|superintendent|sheriff|treasurer|dean|curator|"
+    r"ceo|cfo|coo|cto|cio"
+)
+_NAMED_ROLE = re.compile(
+    r"^who(?:['’]s|\s+(?:is|was|are|were|will be|has been|had been))\s+(?:(?:the|its|their|his|her|"
+    rf"[\w-]+['’]s?)\s+)?(?:[\w'’-]+\s+){{0,3}}?({_TITLE_NOUNS})s?\b"
+)
+
+
+def _named_role(lowered: str) -> str:
+    """The role a "who is the ..." question names: "mayor" in "who is the mayor of pine ridge?";
+    "" for none, and for an acronym, which articles often spell out (`_ASKS_TITLE`)."""
+    match = _NAMED_ROLE.match(lowered)
+    return match.group(1) if match and match.group(1) not in TITLE_ACRONYMS else ""
+
+
+ROLE_REACH = 30  # "said Agnieszka Wrobel, who has directed", "The club's owner, developer Ann Brandt"
+
+
 def has_role(question: Question, sentence: str) -> bool:
     """Does the sentence name a role of the kind the question asks about (`Question.asks_role`):
-    a chief executive, president, director, owner, founder, or someone who led or heads it?"""
-    return question.asks_role and bool(_ROLE.search(sentence))
+    the role the question names ("Mayor Gloria Haynes" for "Who is the mayor...?") or, for a
+    question about who leads something, a chief executive, president, director, owner, founder,
+    or someone who led or heads it; and a person who may hold it: one marked as news writing marks
+    people (`has_strong_type`), or a name the question lacks within ROLE_REACH characters?"""
+    if not question.asks_role:
+        return False
+    pattern = re.compile(rf"\b{question.role}s?\b", re.IGNORECASE) if question.role else _ROLE
+    if pattern.search(sentence) is None:
+        return False
+    if has_strong_type(question, sentence):  # "said Dr. Priya Deshmukh, an associate professor ... who led the study"
+        return True
+    q_words = _words_of(question.text)[1]
+    for match in pattern.finditer(sentence):
+        # a name beside it, who may hold it: "the judge said" names no one, "the work ran late" no role
+        before = sentence[max(0, match.start() - ROLE_REACH) : match.start()]
+        around = f" {before} . {sentence[match.end() : match.end() + ROLE_REACH]}"  # not the role's capitals
+        if any(name not in q_words for name in names_in(around)):
+            return True
+    return False

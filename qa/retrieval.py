@@ -37,7 +37,9 @@ from .index import Index, IndexView
 from .ingest import CHUNK_OVERLAP, CHUNK_SIZE
 from .calibration import LinearModel, load_calibration
 from .keyword import KeywordIndex, content_words, fold, token_set, token_tuple, tokenize
-from .question import Question, analyse, has_answer_type, has_measure, has_role, has_strong_type, names_in
+from .question import (
+    Question, analyse, has_answer_type, has_measure, has_role, has_strong_type, names_in, topic_terms,
+)
 
 RRF_K = 60
 
@@ -68,7 +70,8 @@ FEATURES = (
     "type_strong",  # a "who" question and a person marked as news writing marks one, a "when"
     # question and a calendar date, a "why" question and "because", "due to"... (question.has_strong_type)
     "role",  # a question about who leads, runs or owns something and a sentence naming such a
-    # role: "chief executive", "led by", "owner" (question.has_role)
+    # role: "chief executive", "led by", "owner"; or about the holder of a role it names ("Who is
+    # the mayor of...?") and a sentence naming that role (question.has_role)
     "document_lexical",  # IDF-weighted share of the question's terms in the sentence's whole
     # document: in a pooled corpus the evidence sits in the document about what is asked, which
     # holds the question's words somewhere; within one document every sentence has the same value
@@ -301,7 +304,7 @@ class Retriever:
             return []
         q = analyse(question)
         vector, pieces = encode_question(question, context)
-        terms = list(q.terms)
+        terms = list(topic_terms(q))
         extra = [t for t in tokenize(context) if t not in terms] if context else []
         names = q.names or tuple(dict.fromkeys(names_in(context)))  # who a follow-up's "she" is
 
