@@ -168,7 +168,8 @@ MEASURES = (
     )),
     ("money", re.compile(
         rf"\bhow much\b(?=.*\b({_MONEY_WORDS})\b)|\b{_WHAT_THE}(\w+ )?(price|cost|fee|fare|salary|"
-        r"wage|budget|fine|sum)\b|\b(final|total) bill\b|\b(sell|sells|sold|retail|retails|priced|go|going|bought|buy) for\b"
+        r"wage|budget|fine|sum)\b|\b(final|total) bill\b"
+        r"|\b(sell|sells|sold|retail|retails|priced|go|going|bought|buy) for\b"
         # "What will the new model cost?": "cost" the verb, not a noun after "the", "of", "about"...
         r"|^what (will|would|does|do|did|could|might|should) .*\b(?<!the )(?<!its )(?<!their )(?<!of )"
         r"(?<!about )(?<!a )(?<!total )(?<!the full )cost\b|\bgoing to cost\b"
@@ -331,7 +332,7 @@ def analyse(text: str) -> Question:
         _FOLLOWUP_OPENERS
     )
     measure, counted = _measure(lowered)
-    role = _named_role(lowered)
+    named = _NAMED_ROLE.match(lowered)  # "who is the mayor of...", "who's volterra's ceo"
     # "What will a bottle sell for?" asks for a number though no question word says so
     answer_type = _answer_type(lowered) or ("number" if measure else None)
     return Question(
@@ -344,8 +345,9 @@ def analyse(text: str) -> Question:
         names=() if _cased_throughout(text) else tuple(dict.fromkeys(names_in(text))),
         measure=measure,
         counted=counted,
-        asks_role=answer_type == "person" and bool(role or _ASKS_ROLE.search(lowered) or _ASKS_TITLE.search(lowered)),
-        role=role if answer_type == "person" else "",
+        asks_role=answer_type == "person" and bool(named or _ASKS_ROLE.search(lowered)),
+        # an acronym asks for any leader's role: articles often spell it out ("Chief Executive Priya Raman")
+        role=named.group(1) if named and answer_type == "person" and named.group(1) not in TITLE_ACRONYMS else "",
     )
 
 
@@ -651,8 +653,6 @@ _LEADING = (
     r"leaders?|oversees?|oversaw|overseeing|supervis\w*|coordinat\w*"
 )
 _ASKS_ROLE = re.compile(rf"^whom?\b.*\b({_LEADING}|set up|started)\b")  # not "Whose complaint led to..."
-# who holds a role named by its acronym: articles often spell it out ("Chief Executive Priya Raman")
-_ASKS_TITLE = re.compile(rf"^who\b.*\b({'|'.join(TITLE_ACRONYMS)})\b")
 _ROLE = re.compile(
     rf"\b({_LEADING}|chief executive|chief|ceo|president|chairman|chairwoman|chairperson|director|"
     r"owner|owners|co-founded|manager|principal investigator|lead author|lead researcher|secretary|"
@@ -663,7 +663,8 @@ _ROLE = re.compile(
 
 # A role named outright ("Who is the mayor of Pine Ridge?", "who's pine ridge's new mayor"): the
 # sentence that answers names the person by it ("Mayor Gloria Haynes said"), often without the
-# place or body that the question adds, so it is matched as a role, not only as a word.
+# place or body that the question adds, so it is matched as a role, not only as a word. Named by
+# its acronym ("Who is the CEO of Volterra?"), any leader's role counts (`_ROLE`).
 _TITLE_NOUNS = (
     r"mayor|minister|president|premier|governor|chancellor|senator|chief|director|secretary|chairman|"
     r"chairwoman|chairperson|commissioner|spokes(?:person|man|woman)|captain|coach|principal|editor|"
@@ -674,13 +675,6 @@ _NAMED_ROLE = re.compile(
     r"^who(?:['’]s|\s+(?:is|was|are|were|will be|has been|had been))\s+(?:(?:the|its|their|his|her|"
     rf"[\w-]+['’]s?)\s+)?(?:[\w'’-]+\s+){{0,3}}?({_TITLE_NOUNS})s?\b"
 )
-
-
-def _named_role(lowered: str) -> str:
-    """The role a "who is the ..." question names: "mayor" in "who is the mayor of pine ridge?";
-    "" for none, and for an acronym, which articles often spell out (`_ASKS_TITLE`)."""
-    match = _NAMED_ROLE.match(lowered)
-    return match.group(1) if match and match.group(1) not in TITLE_ACRONYMS else ""
 
 
 ROLE_REACH = 30  # "said Agnieszka Wrobel, who has directed", "The club's owner, developer Ann Brandt"

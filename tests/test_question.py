@@ -284,6 +284,7 @@ def test_other_questions_stay_whole(question):
         ("Who is the fire chief?", True),  # a role named outright: see the next test
         ("Who's Pine Ridge's new mayor?", True),
         ("Who is the man who built it?", False),
+        ("Who did the CEO blame for the losses?", False),  # the CEO is not asked for
         ("Whose complaint led the regulator to act?", False),  # "led to": a cause, not a leader
         ("Which judge decided the case?", False),
         ("When did she lead the team?", False),
