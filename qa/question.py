@@ -547,12 +547,15 @@ def has_measure(question: Question, sentence: str) -> bool:
         if any(w.isdigit() or w in NUMBER_WORDS or w in _NONE for w in before):
             if _counts(question.counted, word):
                 return True
-        if found[j + 1 : j + 2] == ("of",) and j + 2 < len(found) and _is_amount(found[j + 2]):
-            if word != "number" and _counts(question.counted, word):
-                return True  # "a crew of six", "a workforce of 650"
-        if word == "number" and found[j + 1 : j + 2] == ("of",) and any(w.isdigit() for w in found[j + 2 :]):
-            if any(_counts(question.counted, w) for w in found[j + 2 : j + 2 + NUMBER_OF_WINDOW]):
+        if found[j + 1 : j + 2] != ("of",):
+            continue
+        if word == "number":
+            if any(w.isdigit() for w in found[j + 2 :]) and any(
+                _counts(question.counted, w) for w in found[j + 2 : j + 2 + NUMBER_OF_WINDOW]
+            ):
                 return True  # "the number of registered rental units rose ... to 11,800"
+        elif j + 2 < len(found) and _is_amount(found[j + 2]) and _counts(question.counted, word):
+            return True  # "a crew of six", "a workforce of 650"
     return False
 
 
@@ -689,12 +692,13 @@ def has_role(question: Question, sentence: str) -> bool:
     if not question.asks_role:
         return False
     pattern = re.compile(rf"\b{question.role}s?\b", re.IGNORECASE) if question.role else _ROLE
-    if pattern.search(sentence) is None:
+    matches = list(pattern.finditer(sentence))
+    if not matches:
         return False
     if has_strong_type(question, sentence):  # "said Dr. Priya Deshmukh, an associate professor ... who led the study"
         return True
     q_words = _words_of(question.text)[1]
-    for match in pattern.finditer(sentence):
+    for match in matches:
         # a name beside it, who may hold it: "the judge said" names no one, "the work ran late" no role
         before = sentence[max(0, match.start() - ROLE_REACH) : match.start()]
         around = f" {before} . {sentence[match.end() : match.end() + ROLE_REACH]}"  # not the role's capitals
