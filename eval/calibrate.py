@@ -2,7 +2,7 @@
 
 Method (described in eval/REPORT.md and the README):
 1. Every question of the sets fitted on (eval/datasets: ARTICLE_SETS and squad2_public; never
-   the blind heldout12_articles and heldout13_articles) is run through the real retriever, which
+   the blind heldout13_articles and heldout14_articles) is run through the real retriever, which
    returns all its candidate sentences with features (qa.retrieval.FEATURES). A candidate is
    positive when it holds the gold evidence (a `support` string, or a SQuAD gold answer inside
    the question's own context).
@@ -53,7 +53,7 @@ from qa import Assistant  # noqa: E402
 from qa.answering import ABSTAIN_AGAINST, ABSTAIN_FEATURES, abstention_features, quoted  # noqa: E402
 from qa.calibration import CALIBRATION_FILE, LinearModel  # noqa: E402
 from qa.keyword import fold  # noqa: E402
-from qa.pipeline import conversation_context  # noqa: E402
+from qa.pipeline import conversation_context, previous_answer  # noqa: E402
 from qa.question import analyse  # noqa: E402
 from qa.retrieval import (  # noqa: E402
     FEATURES, RERANK, RERANK_FEATURES, Passage, encode_question, late_interaction, rerank, with_late,
@@ -77,6 +77,7 @@ ARTICLE_SETS = (
     ("heldout9_articles", DATASETS / "heldout9_articles"),
     ("heldout10_articles", DATASETS / "heldout10_articles"),
     ("heldout11_articles", DATASETS / "heldout11_articles"),
+    ("heldout12_articles", DATASETS / "heldout12_articles"),
     ("train_articles", DATASETS / "train_articles"),
     ("train2_articles", DATASETS / "train2_articles"),
 )
@@ -119,7 +120,8 @@ def _article_items(dataset: Path, corpus: Path, workdir: Path) -> list[Item]:
         row = json.loads(line)
         history = [tuple(pair) for pair in row.get("history", [])]
         context = conversation_context(row["question"], history)
-        passages = bot.retriever.run(row["question"], top_k=POOL, context=context)
+        previous = previous_answer(row["question"], history)
+        passages = bot.retriever.run(row["question"], top_k=POOL, context=context, previous=previous)
         support = [fold(s) for s in row.get("support", [])]
         labels = [
             any(s in fold(p.text) or fold(p.text) in s for s in support) or _introduces(view, p, support)

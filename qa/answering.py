@@ -99,12 +99,15 @@ ABSTAIN_FEATURES = (
     # girl") and the best sentence names nothing the question does not: "Two councillors abstained."
     "part_of_list",  # the question asks how many for one name that the best sentence only lists
     # among others: "...in Hong Kong?" by "37 buyers in Australia, Hong Kong and Singapore"
+    "withheld",  # the best sentence says that what the question asks is not known or not given:
+    # "When will the alert be reviewed?" by "Senapred did not say when the alert level would next
+    # be reviewed" (share of the question's words in what is withheld; see `withheld`)
 )
 # Signals that may only lower the abstainer's confidence (its fit keeps their weights <= 0; every
 # other weight is >= 0): more similarity never argues for abstaining, a gap never against it.
 ABSTAIN_AGAINST = (
     "type_missing", "missing_names", "missing_numbers", "negation_unmatched", "quantity_missing", "measure_missing",
-    "opposite", "name_missing", "part_of_list",
+    "opposite", "name_missing", "part_of_list", "withheld",
 )
 _MISSING_NAMES = ABSTAIN_FEATURES.index("missing_names")
 _DENSE = ABSTAIN_FEATURES.index("dense")
@@ -170,6 +173,7 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
         0.0 if q.is_yesno else float(has_opposite(q.text, best.text)),
         float(asks_name(q) and not new_names(q.text, best.text)),
         float(part_of_list(q, best.text)),
+        withheld(q, best.text),
     ]
 
 
@@ -204,6 +208,45 @@ def _both_ways(pairs: str) -> dict[str, frozenset[str]]:
 
 
 _OPPOSITE = _both_ways(_OPPOSITES)
+
+
+# A sentence that says something is not known or not given, and what: "did not say when ...",
+# "declined to say whether ...", "to investigate how ...", "it is unclear why ...". General English.
+_WITHHELD = re.compile(
+    r"\b(?:(?:(?:did|does|do|would|could|will|has|have|had|is|are|was|were)\s*(?:not|n['’]t)\s+(?:yet\s+)?"
+    r"|(?:declined|refused|(?:was|were) unable) to\s+)"
+    r"(?:say|said|disclose|disclosed|reveal|revealed|specify|specified|confirm|confirmed|explain|explained|"
+    r"know|known|clear|decided|determined|establish|established)"
+    r"|investigat\w*|to (?:determine|establish|find out)|unclear|unknown)\s+"
+    r"(?P<wh>when|whether|if|how much|how many|how long|how|who|whom|what|where|why|which)\b(?P<rest>[^.;]*)",
+    re.IGNORECASE,
+)
+
+
+def _asked_wh(q: Question) -> frozenset[str]:
+    """The words that introduce what the question asks, in a sentence that withholds it."""
+    if q.is_yesno:
+        return frozenset({"whether", "if"})
+    kinds = {
+        "count": {"how many"}, "money": {"how much", "what"}, "period": {"how long", "when"},
+    }.get(q.measure or "") or {
+        "date": {"when"}, "person": {"who", "whom", "which"}, "place": {"where"}, "reason": {"why", "what"},
+    }.get(q.answer_type or "", {"what", "which", "how"})
+    return frozenset(kinds)
+
+
+def withheld(q: Question, sentence: str) -> float:
+    """The share of the question's words in what the sentence says is not known or not given, when
+    it withholds the kind of thing asked ("did not say when" for a "when" question); else 0."""
+    asked, terms = _asked_wh(q), set(q.terms)
+    if not terms:
+        return 0.0
+    shares = [
+        len(terms & set(tokenize(m.group("rest")))) / len(terms)
+        for m in _WITHHELD.finditer(sentence)
+        if m.group("wh").lower() in asked
+    ]
+    return max(shares, default=0.0)
 
 
 def has_opposite(question: str, sentence: str) -> bool:

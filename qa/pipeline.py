@@ -108,6 +108,14 @@ def conversation_context(question: str, history: History) -> str:
     return " ".join(names[:FOLLOW_UP_NAMES]) if names else last_question
 
 
+def previous_answer(question: str, history: History) -> str:
+    """The answer a follow-up continues (its marks removed), else nothing: the retriever favours
+    the paragraphs it came from."""
+    if not history or not analyse(question).refers_back:
+        return ""
+    return strip_marks(history[-1][1])
+
+
 class Assistant:
     """Question answering with citations over a folder of articles."""
 
@@ -197,10 +205,10 @@ class Assistant:
         tag?" after "how many trucks are going driverless"); a part may be answered by the
         sentence that answered one before it. (Not for a part the articles are not about: read
         with the others, "what is the boiling point of mercury?" would look related.)"""
-        context = conversation_context(question, history)
+        context, previous = conversation_context(question, history), previous_answer(question, history)
         if before:
-            return self.retriever.run(question, top_k=top_k, context=context or before, view=view)
-        passages = self.retriever.run(question, top_k=top_k, context=context, view=view)
+            return self.retriever.run(question, top_k=top_k, context=context or before, view=view, previous=previous)
+        passages = self.retriever.run(question, top_k=top_k, context=context, view=view, previous=previous)
         if context:  # a follow-up wants something new: not the sentences just quoted
             passages = [p for p in passages if p.text not in history[-1][1]] or passages
         return passages

@@ -40,7 +40,7 @@ _ASKS_YEAR = re.compile(r"\b(what|which) year\b", re.IGNORECASE)
 _WORDLIKE = re.compile(r"[^\W\d_][\w'’.-]*")
 _REASON = re.compile(
     r"\b(because|since|due to|owing to|as a result|so that|in order to|reason|caused?|"
-    r"led to|after|amid|thanks to|would|could|worr\w*|fears?|concerns?|risks?|so)\b",
+    r"led to|after|amid|thanks to|would|could|worr\w*|fears?|concerns?|risks?|so|blam\w*|traced|attributed|triggered)\b",
     re.IGNORECASE,
 )
 
@@ -571,6 +571,8 @@ def _counts(counted: tuple[str, ...], word: str) -> bool:
     stem = _count_stem(word)
     if stem in stems or stem in _people_like(stems) or any(stem in g and stems & g for g in THING_GROUPS):
         return True
+    if any(w.endswith("ed") and len(s) >= 4 and stem.startswith(s) for w, s in zip(counted, map(_count_stem, counted))):
+        return True  # what a counted act leaves: "how many people signed" by "8,400 signatures"
     if len(word) < 3 or word in STOPWORDS or stem in PEOPLE:  # for people _people_like decides:
         return False  # "men" and "women" lie near each other
     vectors = embeddings.word_vectors([*counted, word])
@@ -612,7 +614,8 @@ _CALENDAR = re.compile(r"\bmay\s+\d|\d\s+may\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.
 # `_REASON` counts as a weaker sign).
 _STRONG_REASON = re.compile(
     r"\b(because|due to|owing to|as a result|so that|in order to|thanks to|the reason|reasons? (for|why)|"
-    r"blamed|caused by|driven by|the result of|to avoid|to prevent|to protect|to reduce|to cut|to ensure)\b",
+    r"blamed?|blames|caused by|driven by|the result of|to avoid|to prevent|to protect|to reduce|to cut|to ensure|"
+    r"traced (?:\w+ ){0,3}to|(?:main|likely|probable|chief|primary) (?:source|cause)|attributed to|triggered by)\b",
     re.IGNORECASE,
 )
 
@@ -623,10 +626,19 @@ def _holds_new(pattern: re.Pattern[str], sentence: str, question: Question) -> b
     return any(m.group(0).lower() not in question.text.lower() for m in pattern.finditer(sentence))
 
 
+# A place as news writing gives one: a name after a preposition of place ("based in Osaka", "at
+# Lakemont Middle School", "in the city of Izumi", "moving to Dresden").
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|to|near|from|outside|inside|into|across)\s+(?:the\s+(?:(?:city|town|village|county|"
+    rf"province|region|district|state)\s+of\s+)?|neighbouring\s+|nearby\s+)?(?P<place>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})"
+)
+
+
 def has_strong_type(question: Question, sentence: str) -> bool:
-    """Does the sentence hold a person (for "who" questions) or a calendar date or a time of day
-    (for "when" questions) that the question does not name, or a reason stated as one (for "why"
-    questions)? False for other questions."""
+    """Does the sentence hold a person (for "who" questions), a place named after a preposition of
+    place (for "where") or a calendar date or a time of day (for "when" questions) that the
+    question does not name, or a reason stated as one (for "why" questions)? False for other
+    questions."""
     if question.answer_type == "person":
         q_words = _words_of(question.text)[1]
         for match in _PERSON.finditer(sentence):
@@ -636,6 +648,13 @@ def has_strong_type(question: Question, sentence: str) -> bool:
         return False
     if question.answer_type == "reason":
         return bool(_STRONG_REASON.search(sentence))
+    if question.answer_type == "place":
+        q_words = _words_of(question.text)[1]
+        for match in _LOCATIVE.finditer(sentence):
+            place = set(words(match.group("place")))
+            if not place <= q_words and not place & _DATE_WORDS:
+                return True
+        return False
     if question.answer_type == "date":
         q_words = _words_of(question.text)[1]
         if (_words_of(sentence)[1] & _MONTHS) - q_words:

@@ -75,6 +75,9 @@ FEATURES = (
     "document_lexical",  # IDF-weighted share of the question's terms in the sentence's whole
     # document: in a pooled corpus the evidence sits in the document about what is asked, which
     # holds the question's words somewhere; within one document every sentence has the same value
+    "previous_paragraph",  # for a follow-up, IDF-weighted share of the previous answer's terms in
+    # the sentence's paragraph: what is asked next often sits beside what was said ("so when is he
+    # allowed back in?" after an answer about a farmer who will not leave his cows); 0 otherwise
 )
 SOFT_MATCH = 0.6
 # Stage two: the ranker's best RERANK sentences are read again with one more feature, the late
@@ -205,6 +208,7 @@ class _Asked:
     best_bm25: float  # ... (1.0 when none has a BM25 score)
     document_terms: dict[str, float]  # IDF-weighted share of the question's terms in each of the
     # candidates' documents
+    previous: list[tuple[str, float]]  # the previous answer's terms with their IDF (follow-ups)
 
 
 def soft_matches(question_words: tuple[str, ...], weights: np.ndarray, sentences: list[tuple[str, ...]]) -> list[tuple[float, float]]:
@@ -235,6 +239,7 @@ class _SentenceFacts:
     tokens: frozenset[str]
     window_tokens: frozenset[str]  # of the title and the sentences from 2 before to 1 after
     near_text: str  # ... folded, to look names up in
+    paragraph_tokens: frozenset[str]  # of the sentences on the sentence's line
     pairs: frozenset[tuple[str, str]]  # adjacent terms
     length: float  # log of the term count
     words: tuple[str, ...]  # content words (content_words), for the word-vector features
@@ -253,6 +258,9 @@ class _SentenceFacts:
             tokens=token_set(text),
             window_tokens=frozenset().union(*(token_set(piece) for piece in near)),
             near_text=" ".join(fold(piece) for piece in near),
+            paragraph_tokens=frozenset().union(
+                *(token_set(entry.doc.text[s.start : s.end]) for s in entry.sentences if s.line == sentence.line)
+            ),
             pairs=frozenset(zip(terms, terms[1:])),
             length=math.log1p(len(terms)),
             words=content_words(text),
@@ -293,9 +301,10 @@ class Retriever:
         self._facts_lock = threading.Lock()
 
     def run(
-        self, question: str, top_k: int = 8, context: str = "", view: IndexView | None = None
+        self, question: str, top_k: int = 8, context: str = "", view: IndexView | None = None, previous: str = ""
     ) -> list[Passage]:
-        """Rank sentences for `question`; `context` (earlier turns) widens the search.
+        """Rank sentences for `question`; `context` (earlier turns) widens the search; `previous`
+        (the answer before a follow-up) favours the paragraphs it came from.
 
         `view` pins the index snapshot (the answerer must read the same one); default: the current.
         """
@@ -341,6 +350,7 @@ class Retriever:
             q, terms, weighted, weighted + idf_weights(extra, view.sentences), names,
             list(zip(terms, terms[1:])), max(dense.values(), default=0.0),
             max(bm25.values(), default=0.0) or 1.0, doc_terms,
+            idf_weights(list(dict.fromkeys(tokenize(previous))), view.sentences) if previous else [],
         )
         dense_rank = dict(zip(ids, _ranks([dense.get(id_, 0.0) for id_ in ids])))
         bm25_rank = dict(zip(ids, _ranks([bm25.get(id_, 0.0) for id_ in ids])))
@@ -516,5 +526,6 @@ class Retriever:
             1.0 if has_strong_type(q, facts.text) else 0.0,
             1.0 if has_role(q, facts.text) else 0.0,
             asked.document_terms[doc_id],
+            coverage(asked.previous, facts.paragraph_tokens) if asked.previous else 0.0,
         ]
         return (doc_id, view.entries[doc_id].sentences[i], facts.text), values

@@ -5,7 +5,7 @@ import pytest
 from qa import Assistant
 from qa.answering import (
     ABSTAIN_FEATURES, ExtractiveAnswerer, abstention_features, asks_name, has_opposite, missing_names, part_of_list,
-    quoted,
+    quoted, withheld,
 )
 from qa.calibration import Calibration, load_calibration
 from qa.chunking import Sentence
@@ -269,6 +269,20 @@ def test_a_count_for_one_of_several_listed_names_counts_against_answering():
     assert not part_of_list(analyse("How many bottles did Pryce sell?"), sentence)
     assert not part_of_list(analyse("Where were the buyers of Pryce's bottles?"), sentence)
     assert not part_of_list(analyse("How many bottles went to Singapore?"), "Pryce sold 90 bottles in Singapore.")
+
+
+def test_a_sentence_saying_what_is_asked_was_not_given_counts_against_answering():
+    sentence = "The ministry did not say when the bridge would reopen, pending an engineers' report."
+    assert withheld(analyse("When will the bridge reopen?"), sentence) == 1.0
+    # the share of the question's words in what is withheld
+    assert withheld(analyse("When will the bridge be open to lorries again?"), sentence) == pytest.approx(1 / 3)
+    inquiry = "Police have opened an inquiry to establish how the fire started in the warehouse."
+    assert withheld(analyse("How did the warehouse fire start?"), inquiry) > 0.5
+    refused = "The club declined to say whether the coach would be dismissed."
+    assert withheld(analyse("Will the coach be sacked?"), refused) > 0.0
+    # another kind of thing withheld, or nothing withheld
+    assert withheld(analyse("Who will reopen the bridge?"), sentence) == 0.0
+    assert withheld(analyse("When will the bridge reopen?"), "The bridge will reopen on 4 May.") == 0.0
 
 
 def test_to_dict_has_the_json_contract(bot: Assistant):

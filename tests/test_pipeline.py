@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from qa import Assistant, QuestionError
-from qa.pipeline import clean_question, conversation_context, default_index_dir
+from qa.pipeline import clean_question, conversation_context, default_index_dir, previous_answer
 
 
 def test_rejecting_countries_are_named_and_cited_exactly(bundled_assistant: Assistant):
@@ -54,6 +54,14 @@ def test_a_follow_up_of_question_words_alone_carries_the_previous_question_and_w
     history = [("Who is leading the tour overall?", "Eritrea's Helen Tesfay [1].")]
     assert conversation_context("By how much?", history) == "Who is leading the tour overall? Helen Tesfay"
     assert conversation_context("What did she say?", history) == "Helen Tesfay"
+
+
+def test_a_follow_up_carries_the_answer_before_it_without_its_marks():
+    history = [("Who leads?", "The leader is Kaja Kallas [1].")]
+    previous = previous_answer("What did she say?", history)
+    assert previous.startswith("The leader is Kaja Kallas") and "[1]" not in previous
+    assert previous_answer("Who is the foreign minister of France?", history) == ""
+    assert previous_answer("What did she say?", []) == ""
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "?!?", "x" * 100_000])

@@ -183,6 +183,9 @@ def test_measure_of_a_number_question(question, measure):
         ("How many patients took part?", "The study followed 1,214 patients.", "In 28.4 percent of patients it came back."),
         ("How many people guard the sites?", "It has only 23 custodians for 4,000 sites.", "It has only 23 sites."),
         ("How many people crew her boat?", "She captains a boat with a crew of six.", "Her boat is 12 metres long."),
+        # what a counted act leaves: "how many people applied" by "4,100 applications"
+        ("How many people applied for the grant?", "The fund received 4,100 applications.",
+         "The fund received 4,100 complaints."),
         # any currency in use, by its name (CLDR's, through Babel), also behind words that qualify it
         ("How much does a spraying cost?", "It costs about 2,900 lempiras.", "It covers 2,900 hectares."),
         ("How much can a family borrow?", "Loans reach 110 US dollars.", "Loans reach 110 US families."),
@@ -217,6 +220,11 @@ def test_a_question_that_measures_nothing_is_never_missing_its_measure():
          "The application was dismissed at a hearing on Tuesday."),
         ("Who led the study?", "The study was led by Dr. Ines Faure of the city hospital.",
          "The study was funded by the National Research Agency and the Health Institute."),
+        # a place named after a preposition of place, not one the question names, nor a month
+        ("Where is the buyer based?", "The cider goes to an importer based in Osaka, Japan.",
+         "Japanese buyers liked the cider, he said in May."),
+        ("Where in Kagoshima were the farms?", "Birds died at two farms in the city of Izumi.",
+         "Farms in Kagoshima lost birds."),
         ("When did the strike begin?", "The strike began at 5 a.m. on Tuesday, March 18.",
          "The strike began on Tuesday."),
         ("When did the study come out?", "The trial was published on Oct. 8.", "They began a two-year follow-up trial."),
@@ -227,9 +235,15 @@ def test_a_question_that_measures_nothing_is_never_missing_its_measure():
         ("Why did the pumps stop?", "The pumps stopped because a tremor above magnitude 1.8 was recorded.",
          "The pumps stopped after midnight on Sunday."),
         ("Why was the quota cut?", "The quota was cut to protect young herring.", "The quota was cut by 31 per cent."),
+        # a cause named as one: traced to, blamed on, the main source of
+        ("Why did the lights go out?", "Engineers traced the outage to a flooded substation.",
+         "The lights went out at 9 p.m."),
+        ("Why is the town short of money?", "It faces a deficit that officials blame on falling rents.",
+         "It faces a deficit of 2 million dollars."),
+        ("Why do the lakes flood?", "Melting snow is the main source of the flooding.", "The lakes flooded in May."),
     ],
 )
-def test_strong_evidence_of_a_person_a_date_or_a_reason(question, holds, lacks):
+def test_strong_evidence_of_a_person_a_place_a_date_or_a_reason(question, holds, lacks):
     q = analyse(question)
     assert has_strong_type(q, holds)
     assert not has_strong_type(q, lacks)
