@@ -80,6 +80,9 @@ FEATURES = (
     # allowed back in?" after an answer about a farmer who will not leave his cows); 0 otherwise
 )
 SOFT_MATCH = 0.6
+# A paragraph, for `previous_paragraph`: the sentences on the sentence's line up to this many
+# before and after it (news paragraphs hold 1-5; a text pasted as one line is not one paragraph)
+PARAGRAPH_REACH = 10
 # Stage two: the ranker's best RERANK sentences are read again with one more feature, the late
 # interaction of the question's and the sentence's word-piece vectors (embeddings.Encoding; the
 # sentences' are stored at ingest, the question's come from the pass that encodes it).
@@ -239,7 +242,7 @@ class _SentenceFacts:
     tokens: frozenset[str]
     window_tokens: frozenset[str]  # of the title and the sentences from 2 before to 1 after
     near_text: str  # ... folded, to look names up in
-    paragraph_tokens: frozenset[str]  # of the sentences on the sentence's line
+    paragraph_tokens: frozenset[str]  # of the sentences on the sentence's line, up to PARAGRAPH_REACH away
     pairs: frozenset[tuple[str, str]]  # adjacent terms
     length: float  # log of the term count
     words: tuple[str, ...]  # content words (content_words), for the word-vector features
@@ -258,9 +261,11 @@ class _SentenceFacts:
             tokens=token_set(text),
             window_tokens=frozenset().union(*(token_set(piece) for piece in near)),
             near_text=" ".join(fold(piece) for piece in near),
-            paragraph_tokens=frozenset().union(
-                *(token_set(entry.doc.text[s.start : s.end]) for s in entry.sentences if s.line == sentence.line)
-            ),
+            paragraph_tokens=frozenset().union(*(
+                token_set(entry.doc.text[s.start : s.end])
+                for s in entry.sentences[max(0, i - PARAGRAPH_REACH) : i + PARAGRAPH_REACH + 1]
+                if s.line == sentence.line
+            )),
             pairs=frozenset(zip(terms, terms[1:])),
             length=math.log1p(len(terms)),
             words=content_words(text),

@@ -10,8 +10,8 @@ from qa.calibration import LinearModel
 from qa.chunking import Sentence, chunk_window, sentence_id
 from qa.ingest import CHUNK_OVERLAP, CHUNK_SIZE
 from qa.retrieval import (
-    FEATURES, RERANK, RERANK_FEATURES, SOFT_MATCH, Passage, Retriever, _chunks_of, encode_question, late_interaction,
-    rerank, soft_matches,
+    FEATURES, PARAGRAPH_REACH, RERANK, RERANK_FEATURES, SOFT_MATCH, Passage, Retriever, _chunks_of, encode_question,
+    late_interaction, rerank, soft_matches,
 )
 
 HARBOUR = """Port of Valmora to build a new ferry terminal
@@ -111,6 +111,22 @@ def test_a_follow_up_favours_the_paragraph_of_the_answer_before_it(tmp_path: Pat
     assert by_text["Tourists were let back into the city museum on Sunday after a week."] == 0.0
     # not a follow-up: no paragraph is favoured
     assert all(p.features[index] == 0.0 for p in bot.retriever.run(question, top_k=50))
+
+
+def test_a_text_pasted_as_one_line_is_not_one_paragraph(tmp_path: Path):
+    fillers = [f"The committee met for session number {i} in the town hall." for i in range(1, 30)]
+    text = "Long minutes\n\nThe mayor praised the lighthouse keeper. " + " ".join(fillers) + "\n"
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "minutes.txt").write_text(text, encoding="utf-8")
+    bot = Assistant.open(index_dir=tmp_path / "index", corpus=corpus)
+    index = FEATURES.index("previous_paragraph")
+    passages = bot.retriever.run("And what did the committee do then?", top_k=50, previous="the lighthouse keeper")
+    first = next(p.sentence.index for p in passages if "lighthouse" in p.text)
+    near = {p.sentence.index: p.features[index] for p in passages if p.sentence.index >= first}
+    assert all(value > 0 for i, value in near.items() if i - first <= PARAGRAPH_REACH)
+    assert all(value == 0.0 for i, value in near.items() if i - first > PARAGRAPH_REACH)
+    assert any(i - first > PARAGRAPH_REACH for i in near)
 
 
 def test_chunks_of_matches_the_chunk_windows():
