@@ -93,10 +93,10 @@ def test_context_from_the_conversation_changes_the_ranking(bot: Assistant):
 
 def test_a_follow_up_favours_the_paragraph_of_the_answer_before_it(tmp_path: Path):
     text = (
-        "Dairy farmers stay near the volcano\n\n"
-        "Police ordered 3,000 people to leave the valley on Monday. Buses took them to schools in the city.\n\n"
-        "A dairy farmer, Rodrigo Sanhueza, refused to leave his 140 cows. "
-        "Farmers will be let back in between 8 a.m. and noon to milk them.\n\n"
+        "Goat farmers stay near the flooded river\n\n"
+        "Police ordered 900 people to leave the valley on Monday. Buses took them to schools in the city.\n\n"
+        "A goat farmer, Ana Pereira, refused to leave her 60 goats. "
+        "Farmers will be let back in between 7 a.m. and noon to feed them.\n\n"
         "Tourists were let back into the city museum on Sunday after a week.\n"
     )
     corpus = tmp_path / "corpus"
@@ -104,10 +104,10 @@ def test_a_follow_up_favours_the_paragraph_of_the_answer_before_it(tmp_path: Pat
     (corpus / "volcano.txt").write_text(text, encoding="utf-8")
     bot = Assistant.open(index_dir=tmp_path / "index", corpus=corpus)
     index = FEATURES.index("previous_paragraph")
-    question = "So when is he let back in?"
-    previous = "Rodrigo Sanhueza refused to leave his 140 cows."
+    question = "So when is she let back in?"
+    previous = "Ana Pereira refused to leave her 60 goats."
     by_text = {p.text: p.features[index] for p in bot.retriever.run(question, top_k=50, previous=previous)}
-    assert by_text["Farmers will be let back in between 8 a.m. and noon to milk them."] > 0.5
+    assert by_text["Farmers will be let back in between 7 a.m. and noon to feed them."] > 0.5
     assert by_text["Tourists were let back into the city museum on Sunday after a week."] == 0.0
     # not a follow-up: no paragraph is favoured
     assert all(p.features[index] == 0.0 for p in bot.retriever.run(question, top_k=50))
