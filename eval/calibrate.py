@@ -53,7 +53,7 @@ from qa import Assistant  # noqa: E402
 from qa.answering import ABSTAIN_AGAINST, ABSTAIN_FEATURES, abstention_features, quoted  # noqa: E402
 from qa.calibration import CALIBRATION_FILE, LinearModel  # noqa: E402
 from qa.keyword import fold  # noqa: E402
-from qa.pipeline import conversation_context, previous_answer  # noqa: E402
+from qa.pipeline import follow_up  # noqa: E402
 from qa.question import analyse  # noqa: E402
 from qa.retrieval import (  # noqa: E402
     FEATURES, RERANK, RERANK_FEATURES, Passage, encode_question, late_interaction, rerank, with_late,
@@ -119,8 +119,7 @@ def _article_items(dataset: Path, corpus: Path, workdir: Path) -> list[Item]:
     for line in dataset.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         history = [tuple(pair) for pair in row.get("history", [])]
-        context = conversation_context(row["question"], history)
-        previous = previous_answer(row["question"], history)
+        context, previous = follow_up(row["question"], history)
         passages = bot.retriever.run(row["question"], top_k=POOL, context=context, previous=previous)
         support = [fold(s) for s in row.get("support", [])]
         labels = [

@@ -92,28 +92,28 @@ def clean_question(question: str) -> str:
     return cleaned
 
 
-def conversation_context(question: str, history: History) -> str:
-    """What a follow-up needs from the conversation, else nothing. "What did she say?" needs who
-    "she" is: the first names the previous answer gave. "And which ones are more open to it?"
-    (no one named) needs the previous question, and "By how much?" (question words alone) needs
-    both. Only the reference travels, not the old topic, so the follow-up is not answered with
-    the previous answer again."""
+def follow_up(question: str, history: History) -> tuple[str, str]:
+    """What a follow-up needs from the conversation, else nothing: (context, previous answer).
+
+    The context: "What did she say?" needs who "she" is, the first names the previous answer
+    gave. "And which ones are more open to it?" (no one named) needs the previous question, and
+    "By how much?" (question words alone) needs both. Only the reference travels, not the old
+    topic, so the follow-up is not answered with the previous answer again. The previous answer
+    (its marks removed): the retriever favours the paragraphs it came from."""
     asked = analyse(question)
     if not history or not asked.refers_back:
-        return ""
+        return "", ""
     last_question, last_answer = history[-1]
-    names = list(dict.fromkeys(names_in(strip_marks(last_answer), folded=False)))
+    previous = strip_marks(last_answer)
+    names = list(dict.fromkeys(names_in(previous, folded=False)))
     if is_bare(asked):
-        return " ".join([last_question, *names[:FOLLOW_UP_NAMES]])
-    return " ".join(names[:FOLLOW_UP_NAMES]) if names else last_question
+        return " ".join([last_question, *names[:FOLLOW_UP_NAMES]]), previous
+    return (" ".join(names[:FOLLOW_UP_NAMES]) if names else last_question), previous
 
 
-def previous_answer(question: str, history: History) -> str:
-    """The answer a follow-up continues (its marks removed), else nothing: the retriever favours
-    the paragraphs it came from."""
-    if not history or not analyse(question).refers_back:
-        return ""
-    return strip_marks(history[-1][1])
+def conversation_context(question: str, history: History) -> str:
+    """The context of `follow_up` alone (for systems that do not read the previous answer)."""
+    return follow_up(question, history)[0]
 
 
 class Assistant:
@@ -205,7 +205,7 @@ class Assistant:
         tag?" after "how many trucks are going driverless"); a part may be answered by the
         sentence that answered one before it. (Not for a part the articles are not about: read
         with the others, "what is the boiling point of mercury?" would look related.)"""
-        context, previous = conversation_context(question, history), previous_answer(question, history)
+        context, previous = follow_up(question, history)
         if before:
             return self.retriever.run(question, top_k=top_k, context=context or before, view=view, previous=previous)
         passages = self.retriever.run(question, top_k=top_k, context=context, view=view, previous=previous)

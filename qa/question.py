@@ -626,6 +626,17 @@ def _holds_new(pattern: re.Pattern[str], sentence: str, question: Question) -> b
     return any(m.group(0).lower() not in question.text.lower() for m in pattern.finditer(sentence))
 
 
+def _names_new(pattern: re.Pattern[str], sentence: str, question: Question, skip: frozenset[str] = frozenset()) -> bool:
+    """Does `pattern` find a name in the sentence (the first group it matched) with a word the
+    question lacks, and none in `skip`?"""
+    q_words = _words_of(question.text)[1]
+    for match in pattern.finditer(sentence):
+        name = set(words(next(g for g in match.groups() if g)))
+        if not name <= q_words and not name & skip:
+            return True
+    return False
+
+
 # A place as news writing gives one: a name after a preposition of place ("based in Osaka", "at
 # Lakemont Middle School", "in the city of Izumi", "moving to Dresden").
 _LOCATIVE = re.compile(
@@ -640,21 +651,11 @@ def has_strong_type(question: Question, sentence: str) -> bool:
     question does not name, or a reason stated as one (for "why" questions)? False for other
     questions."""
     if question.answer_type == "person":
-        q_words = _words_of(question.text)[1]
-        for match in _PERSON.finditer(sentence):
-            name = next(g for g in match.groups() if g)
-            if not set(words(name)) <= q_words:
-                return True
-        return False
+        return _names_new(_PERSON, sentence, question)
     if question.answer_type == "reason":
         return bool(_STRONG_REASON.search(sentence))
     if question.answer_type == "place":
-        q_words = _words_of(question.text)[1]
-        for match in _LOCATIVE.finditer(sentence):
-            place = set(words(match.group("place")))
-            if not place <= q_words and not place & _DATE_WORDS:
-                return True
-        return False
+        return _names_new(_LOCATIVE, sentence, question, skip=_DATE_WORDS)  # not "in March"
     if question.answer_type == "date":
         q_words = _words_of(question.text)[1]
         if (_words_of(sentence)[1] & _MONTHS) - q_words:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from qa import Assistant, QuestionError
-from qa.pipeline import clean_question, conversation_context, default_index_dir, previous_answer
+from qa.pipeline import clean_question, conversation_context, default_index_dir, follow_up
 
 
 def test_rejecting_countries_are_named_and_cited_exactly(bundled_assistant: Assistant):
@@ -58,10 +58,11 @@ def test_a_follow_up_of_question_words_alone_carries_the_previous_question_and_w
 
 def test_a_follow_up_carries_the_answer_before_it_without_its_marks():
     history = [("Who leads?", "The leader is Kaja Kallas [1].")]
-    previous = previous_answer("What did she say?", history)
+    context, previous = follow_up("What did she say?", history)
+    assert context == "Kaja Kallas"
     assert previous.startswith("The leader is Kaja Kallas") and "[1]" not in previous
-    assert previous_answer("Who is the foreign minister of France?", history) == ""
-    assert previous_answer("What did she say?", []) == ""
+    assert follow_up("Who is the foreign minister of France?", history) == ("", "")
+    assert follow_up("What did she say?", []) == ("", "")
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "?!?", "x" * 100_000])
