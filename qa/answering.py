@@ -223,6 +223,25 @@ _WITHHELD = re.compile(
 )
 
 
+# The same said of a noun: "No date was given for the event", "the projected figure has been
+# blacked out", "the amount was not disclosed". The noun says what kind of thing is withheld.
+_NOT_GIVEN = re.compile(
+    r"\b(?:no|the|its|their|his|her)\s+(?P<subject>(?:[\w'’-]+\s+){0,4}?)(?:has|have|had)?\s*"
+    r"(?:been|was|were|is|are)\s+(?:yet\s+)?(?:blacked out|redacted|withheld|kept (?:secret|confidential|private)|"
+    r"(?:not\s+(?:yet\s+)?(?:been\s+)?)?(?:given|set|announced|disclosed|made public|published|released|provided|named))\b",
+    re.IGNORECASE,
+)
+_NOT = re.compile(r"\b(?:not|blacked|redacted|withheld|kept)\b", re.IGNORECASE)
+_NOUN_WH = {
+    **dict.fromkeys("date dates time timetable timeline deadline schedule".split(), "when"),
+    **dict.fromkeys("figure figures amount amounts sum sums cost costs price prices estimate value fee".split(), "how much"),
+    **dict.fromkeys("number numbers".split(), "how many"),
+    **dict.fromkeys("reason reasons explanation cause motive".split(), "why"),
+    **dict.fromkeys("name names identity identities".split(), "who"),
+    **dict.fromkeys("location locations venue site".split(), "where"),
+}
+
+
 def _asked_wh(q: Question) -> frozenset[str]:
     """The words that introduce what the question asks, in a sentence that withholds it."""
     if q.is_yesno:
@@ -246,6 +265,15 @@ def withheld(q: Question, sentence: str) -> float:
         for m in _WITHHELD.finditer(sentence)
         if m.group("wh").lower() in asked
     ]
+    # an untyped "what" may ask for a figure: "What minimum income is the consortium guaranteed?"
+    nouns = asked | {"how much", "how many"} if "what" in asked and not q.answer_type and not q.measure else asked
+    if any(
+        _NOUN_WH.get(w) in nouns
+        for m in _NOT_GIVEN.finditer(sentence)
+        if m.group(0).lower().startswith("no") or _NOT.search(m.group(0))
+        for w in words(m.group("subject"))
+    ):
+        shares.append(len(terms & set(tokenize(sentence))) / len(terms))  # the sentence is about it
     return max(shares, default=0.0)
 
 

@@ -139,7 +139,10 @@ _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), f
     ("place", re.compile(
         r"^where\b|^((in|at|from|to) )?(which|what) (city|town|village|country|region|province|state|"
         r"place|location|port|island|county|district|cities|towns|villages|countries|regions|provinces|"
-        r"states|places|locations|ports|islands|counties|districts|venue|venues)\b"
+        r"states|places|locations|ports|islands|counties|districts|venue|venues|area|areas|neighbourhood|"
+        r"neighborhood|neighbourhoods|neighborhoods|suburb|suburbs|quarter|borough)\b"
+        # "Which part of Leipzig is the club in?": a part of a place, asked where something is
+        r"|^((in|at|from|to) )?(which|what) parts? of .*\b(in|located|based|situated|live|lives|living)\W*$"
     )),
     ("reason", re.compile(r"^(why|how come|(for )?what reasons?|what (was|is|were|are) the reasons?)\b")),
 )
@@ -150,14 +153,15 @@ def _answer_type(lowered: str) -> str | None:
 
 
 # What a question asking for a number measures (the fine answer types of open-domain QA: money,
-# percentage, period, age, count of a thing). The evidence must then hold a quantity of that kind,
+# percentage, period, age, area, count of a thing). The evidence must then hold a quantity of that kind,
 # not just any number: "How much did the boat cost?" is not answered by "The lake holds 2 million
 # cubic metres", and "How many litres..." not by "20,000 bottles". First match wins.
 _MONEY_WORDS = (
     r"cost|costs|costing|pay|pays|paying|paid|spend|spends|spending|spent|charge|charges|charging|"
     r"charged|earn|earns|earning|earned|worth|fund|funds|funded|funding|owe|owes|owed|borrow|borrows|"
     r"borrowed|invest|invests|invested|lend|lends|lent|fined|price|priced|budget|salary|wage|wages|"
-    r"money|cash|revenue|compensation|grant"
+    r"money|cash|revenue|compensation|grant|toll|tolls|fare|fares|fee|fees|tax|taxes|rent|prize|ticket|"
+    r"tickets|fine|fines|subsidy|subsidies|bonus|pension|loan|loans|debt|damages|reward|bail"
 )
 _WHAT_THE = r"(?:what|which) (?:(?:is|was|are|were|will be|would be) )?(?:(?:the|its|their|his|her) )?"
 MEASURES = (
@@ -176,6 +180,10 @@ MEASURES = (
     )),
     ("period", re.compile(
         r"\bhow long\b|\bhow many (seconds|minutes|hours|days|weeks|months|years|decades|centuries)\b"
+    )),
+    ("area", re.compile(
+        r"\bhow (big|large|wide|extensive) (an |of an |is the |was the |are the |were the )?areas?\b"
+        r"|\b(what|which) (is|was) the (total )?(surface )?area\b|\bwhat size of area\b"
     )),
     ("count", re.compile(r"\bhow many\b")),
 )
@@ -514,13 +522,23 @@ def _period(sentence: str, found: tuple[str, ...]) -> bool:
     return False
 
 
+_AREA_UNITS = frozenset("hectare hectares acre acres ha km2 km²".split())
+
+
+def _area(sentence: str, found: tuple[str, ...]) -> bool:
+    """An area: "4,200 hectares", "300 acres", "12 square kilometres"."""
+    return any(
+        (w in _AREA_UNITS or w == "square") and _amount_before(found, j, vague=True) for j, w in enumerate(found)
+    )
+
+
 _AGE = re.compile(
     r"\baged?\s+\d|\b\d{1,3}[- ]years?[- ]old\b|\w,\s*\d{1,3}\s*,|\bage of \d|"
     r"\b(?:in )?(?:his|her|their) (?:early |mid-|mid |late )?(?:teens|twenties|thirties|forties|fifties|sixties|"
     r"seventies|eighties|nineties)\b",
     re.IGNORECASE,
 )
-_MEASURE_FINDERS = {"money": _money, "percent": _percent, "period": _period}
+_MEASURE_FINDERS = {"money": _money, "percent": _percent, "period": _period, "area": _area}
 COUNT_WINDOW = 3  # "11,400 registered voters": the counted word within this many words after the number
 _SHARE = re.compile(r"\d[\d.,]*\s*(%|percent\b|per\s+cent\b)", re.IGNORECASE)
 NUMBER_OF_WINDOW = 5  # "the number of registered short-term rental units": the counted word
@@ -638,11 +656,16 @@ def _names_new(pattern: re.Pattern[str], sentence: str, question: Question, skip
 
 
 # A place as news writing gives one: a name after a preposition of place ("based in Osaka", "at
-# Lakemont Middle School", "in the city of Izumi", "moving to Dresden").
+# Lakemont Middle School", "in the city of Izumi", "near the mountain village of Alvão", "moving to
+# Dresden").
 _LOCATIVE = re.compile(
-    r"\b(?:in|at|to|near|from|outside|inside|into|across)\s+(?:the\s+(?:(?:city|town|village|county|"
-    rf"province|region|district|state)\s+of\s+)?|neighbouring\s+|nearby\s+)?(?P<place>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})"
+    r"\b(?:in|at|to|near|from|outside|inside|into|across)\s+(?:the\s+(?:(?:[a-z-]+\s+)?(?:city|town|village|"
+    r"county|province|region|district|state|suburb|neighbourhood|neighborhood|borough|port|island|municipality)"
+    rf"\s+of\s+)?|neighbouring\s+|nearby\s+)?(?P<place>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})"
 )
+
+
+_PAST_WHEN = re.compile(r"^\W*(?:since\s+)?when\s+(?:did|was|were|had)\b", re.IGNORECASE)
 
 
 def has_strong_type(question: Question, sentence: str) -> bool:
@@ -662,7 +685,10 @@ def has_strong_type(question: Question, sentence: str) -> bool:
             return True
         if _holds_new(_CALENDAR, sentence, question) or _holds_new(_CLOCK, sentence, question):
             return True
-        return "year" in q_words and any(y not in question.text for y in _YEAR.findall(sentence))
+        # a year answers "in what year" and a "when" about the past: "When did Kenya last go
+        # through a big invasion?" by "... in 2020"
+        asks_year = "year" in q_words or bool(_PAST_WHEN.match(question.text))
+        return asks_year and any(y not in question.text for y in _YEAR.findall(sentence))
     return False
 
 

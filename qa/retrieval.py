@@ -65,7 +65,7 @@ FEATURES = (
     "soft_lexical",  # IDF-weighted mean over the question's words of the best word-vector cosine
     # with a word of the sentence: "borrow" finds "loan" (embeddings.word_vectors)
     "soft_coverage",  # share of the question's words with a near word (cosine >= SOFT_MATCH) in the sentence
-    "measure_missing",  # the question measures something (money, a share, a period, an age, a
+    "measure_missing",  # the question measures something (money, a share, a period, an age, an area, a
     # count of things: question.MEASURES) and the sentence holds no quantity of that kind
     "type_strong",  # a "who" question and a person marked as news writing marks one, a "when"
     # question and a calendar date, a "why" question and "because", "due to"... (question.has_strong_type)

@@ -280,6 +280,18 @@ def test_a_sentence_saying_what_is_asked_was_not_given_counts_against_answering(
     assert withheld(analyse("How did the warehouse fire start?"), inquiry) > 0.5
     refused = "The club declined to say whether the coach would be dismissed."
     assert withheld(analyse("Will the coach be sacked?"), refused) > 0.0
+    # the same said of a noun: the noun names the kind of thing withheld
+    assert withheld(analyse("How much did the club pay for the striker?"), "The fee was not disclosed.") == 0.0
+    assert withheld(analyse("How much did the club pay for the striker?"),
+                    "The club paid Porto for the striker, but the fee was not disclosed.") == 0.5  # club, striker
+    assert withheld(analyse("When will the ferry service resume?"),
+                    "The ferry service will resume, though no date has been set.") == 1.0
+    assert withheld(analyse("Who will run the ferry service?"),
+                    "The ferry service will resume, though no date has been set.") == 0.0
+    assert withheld(analyse("What price did the buyer offer?"),
+                    "The buyer made an offer, but its price was blacked out of the filing.") == 1.0
+    assert withheld(analyse("When will the ferry service resume?"),
+                    "The date has been set: the ferry service will resume on 3 June.") == 0.0
     # another kind of thing withheld, or nothing withheld
     assert withheld(analyse("Who will reopen the bridge?"), sentence) == 0.0
     assert withheld(analyse("When will the bridge reopen?"), "The bridge will reopen on 4 May.") == 0.0

@@ -29,6 +29,9 @@ from qa.question import (
         ("Which remembers the war?", None),  # a role word must be a whole word
         ("Where did he travel?", "place"),
         ("In which city is the buyer based?", "place"),
+        ("Which neighbourhood is the bakery in?", "place"),
+        ("which part of Lyon is the theatre in", "place"),  # a part of a place, asked where something is
+        ("Which part of the plan did the council drop?", None),  # a part of a thing
         ("Why are the Baltic states more open?", "reason"),
         ("How come the wood has not rotted?", "reason"),
         ("What reason does management give for the delay?", "reason"),
@@ -137,6 +140,10 @@ def test_days_of_the_month_and_bare_years_are_not_quantities():
         ("whats the new line gonna cost", "money"),  # chat spellings read as the contractions they are
         ("What did the council decide about the cost?", None),  # "cost" is not the verb asked about
         ("How many new buses will the authority buy?", "count"),
+        ("how much is the fare for a child", "money"),  # what is paid, named: a fare, a toll, a fee, rent
+        ("How much was the fine?", "money"),
+        ("How big an area has the fire burnt?", "area"),
+        ("What is the total area of the reserve?", "area"),
         ("How much water does the lake hold?", None),  # an amount, of no kind named here
         ("What does each extra percentage point of pay add to the bill?", None),
         ("What size of salary rise is the union seeking?", None),
@@ -190,6 +197,9 @@ def test_measure_of_a_number_question(question, measure):
         ("How much does a spraying cost?", "It costs about 2,900 lempiras.", "It covers 2,900 hectares."),
         ("How much can a family borrow?", "Loans reach 110 US dollars.", "Loans reach 110 US families."),
         ("How much did the ticket cost?", "It cost 50 Hong Kong dollars.", "Sales passed the 1,000 mark."),
+        ("How large an area did the flood cover?", "The water covered 3,100 hectares of farmland.",
+         "The water rose 3 metres in 40 villages."),
+        ("What is the area of the new park?", "The park spans 12 square kilometres.", "The park has 12 kilometres of paths."),
         # a currency's name that is also a word is money after a scale word
         ("How much money did the parents give?", "Donations totalled 3.2 billion won.", "Founded in 1990, won the cup."),
     ],
@@ -225,6 +235,9 @@ def test_a_question_that_measures_nothing_is_never_missing_its_measure():
          "Japanese buyers liked the cider, he said in May."),
         ("Where in Kagoshima were the farms?", "Birds died at two farms in the city of Izumi.",
          "Farms in Kagoshima lost birds."),
+        ("Where did the fire start?", "It started near the mountain village of Alvão.", "It started near the river."),
+        # a year answers a "when" about the past, not one about the future
+        ("When did the dam last burst?", "The dam burst in 1987, flooding the valley.", "The dam burst after heavy rain."),
         ("When did the strike begin?", "The strike began at 5 a.m. on Tuesday, March 18.",
          "The strike began on Tuesday."),
         ("When did the study come out?", "The trial was published on Oct. 8.", "They began a two-year follow-up trial."),
