@@ -633,7 +633,9 @@ _CALENDAR = re.compile(r"\bmay\s+\d|\d\s+may\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.
 _STRONG_REASON = re.compile(
     r"\b(because|due to|owing to|as a result|so that|in order to|thanks to|the reason|reasons? (for|why)|"
     r"blamed?|blames|caused by|driven by|the result of|to avoid|to prevent|to protect|to reduce|to cut|to ensure|"
-    r"traced (?:\w+ ){0,3}to|(?:main|likely|probable|chief|primary) (?:source|cause)|attributed to|triggered by)\b",
+    r"traced (?:\w+ ){0,3}to|(?:main|likely|probable|chief|primary) (?:source|cause)|attributed to|triggered by|"
+    r"arguing that|argued that|on (?:the )?grounds (?:that|of)|citing|concerns? (?:that|about|over)|"
+    r"worried (?:that|about)|fears? (?:that|of)|objection)\b",
     re.IGNORECASE,
 )
 

@@ -254,6 +254,10 @@ def test_a_question_that_measures_nothing_is_never_missing_its_measure():
         ("Why is the town short of money?", "It faces a deficit that officials blame on falling rents.",
          "It faces a deficit of 2 million dollars."),
         ("Why do the lakes flood?", "Melting snow is the main source of the flooding.", "The lakes flooded in May."),
+        # grounds, worries and objections stated as such
+        ("Why did the firm go to court?", "It went to court, arguing that the union had given no notice.",
+         "It went to court on Monday."),
+        ("Why are residents unhappy?", "Residents are worried about noise from the site.", "Residents met on Monday."),
     ],
 )
 def test_strong_evidence_of_a_person_a_place_a_date_or_a_reason(question, holds, lacks):
