@@ -235,7 +235,7 @@ def test_the_reranker_reorders_the_ranker_s_best_and_keeps_them_ahead_of_the_res
     late = {"s3": 0.9}
     ranked = rerank(_candidates(RERANK + 3), reranker, lambda head: [late.get(p.text, 0.1) for p in head])
     assert [p.text for p in ranked][:1] == ["s3"] and ranked[0].score == 0.9
-    assert {p.text for p in ranked[:RERANK]} == {f"s{i}" for i in range(RERANK)}  # the ranker's best five
+    assert {p.text for p in ranked[:RERANK]} == {f"s{i}" for i in range(RERANK)}  # the ranker's best RERANK
     assert all(len(p.features) == len(RERANK_FEATURES) for p in ranked[:RERANK])
     assert all(len(p.features) == len(FEATURES) for p in ranked[RERANK:])
     assert [p.score for p in ranked] == sorted((p.score for p in ranked), reverse=True)
@@ -245,14 +245,15 @@ def test_the_reranker_reorders_the_ranker_s_best_and_keeps_them_ahead_of_the_res
 def test_retrieval_reads_the_ranker_s_best_again_with_the_late_interaction(bot: Assistant):
     passages = bot.retriever.run("Who owns the bakery?", top_k=RERANK + 2)
     assert "Mats Lind" in passages[0].text
-    assert [len(p.features) for p in passages] == [len(RERANK_FEATURES)] * RERANK + [len(FEATURES)] * 2
+    head = min(RERANK, len(passages))  # the fixture's articles may hold fewer candidates
+    assert [len(p.features) for p in passages] == [len(RERANK_FEATURES)] * head + [len(FEATURES)] * (len(passages) - head)
     # from the sentences' word pieces stored at ingest (4 bits a value) and the question's own
     question = embeddings.piece_vectors("Who owns the bakery?")
-    for p in passages[:RERANK]:
+    for p in passages[:head]:
         exact = late_interaction(question, embeddings.piece_vectors(p.text))
         assert p.feature("late_interaction") == pytest.approx(exact, abs=0.02)
     followup = bot.retriever.run("And who owns it?", top_k=RERANK, context="Who owns the bakery?")
-    assert [len(p.features) for p in followup] == [len(RERANK_FEATURES)] * RERANK
+    assert [len(p.features) for p in followup] == [len(RERANK_FEATURES)] * min(RERANK, len(followup))
 
 
 def test_a_question_about_who_runs_something_reaches_the_sentence_naming_the_role(tmp_path: Path):
