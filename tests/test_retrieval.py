@@ -242,18 +242,28 @@ def test_the_reranker_reorders_the_ranker_s_best_and_keeps_them_ahead_of_the_res
     assert rerank([], reranker, lambda head: []) == []
 
 
-def test_retrieval_reads_the_ranker_s_best_again_with_the_late_interaction(bot: Assistant):
+def test_retrieval_reads_the_ranker_s_best_again_with_the_late_interaction(tmp_path: Path):
+    # more candidates than RERANK + 2: the two fixture articles and a third (their 9 sentences alone
+    # are all reranked)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
+    (corpus / "bakery.md").write_text(BAKERY, encoding="utf-8")
+    (corpus / "market.txt").write_text("Saturday market moves to the old station\n\n" + " ".join(
+        f"Stall {i} sells {thing} from the farms around the town." for i, thing in enumerate(
+            ["apples", "cheese", "honey", "bread rolls", "eggs", "flowers", "jam", "cider"], start=1)
+    ), encoding="utf-8")
+    bot = Assistant.open(index_dir=tmp_path / "index", corpus=corpus)
     passages = bot.retriever.run("Who owns the bakery?", top_k=RERANK + 2)
     assert "Mats Lind" in passages[0].text
-    head = min(RERANK, len(passages))  # the fixture's articles may hold fewer candidates
-    assert [len(p.features) for p in passages] == [len(RERANK_FEATURES)] * head + [len(FEATURES)] * (len(passages) - head)
+    assert [len(p.features) for p in passages] == [len(RERANK_FEATURES)] * RERANK + [len(FEATURES)] * 2
     # from the sentences' word pieces stored at ingest (4 bits a value) and the question's own
     question = embeddings.piece_vectors("Who owns the bakery?")
-    for p in passages[:head]:
+    for p in passages[:RERANK]:
         exact = late_interaction(question, embeddings.piece_vectors(p.text))
         assert p.feature("late_interaction") == pytest.approx(exact, abs=0.02)
     followup = bot.retriever.run("And who owns it?", top_k=RERANK, context="Who owns the bakery?")
-    assert [len(p.features) for p in followup] == [len(RERANK_FEATURES)] * min(RERANK, len(followup))
+    assert [len(p.features) for p in followup] == [len(RERANK_FEATURES)] * RERANK
 
 
 def test_a_question_about_who_runs_something_reaches_the_sentence_naming_the_role(tmp_path: Path):
