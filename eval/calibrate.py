@@ -2,7 +2,7 @@
 
 Method (described in eval/REPORT.md and the README):
 1. Every question of the sets fitted on (eval/datasets: ARTICLE_SETS and squad2_public; never
-   the blind heldout14_articles and heldout15_articles) is run through the real retriever, which
+   the blind heldout16_articles) is run through the real retriever, which
    returns all its candidate sentences with features (qa.retrieval.FEATURES). A candidate is
    positive when it holds the gold evidence (a `support` string, or a SQuAD gold answer inside
    the question's own context).
@@ -79,6 +79,8 @@ ARTICLE_SETS = (
     ("heldout11_articles", DATASETS / "heldout11_articles"),
     ("heldout12_articles", DATASETS / "heldout12_articles"),
     ("heldout13_articles", DATASETS / "heldout13_articles"),
+    ("heldout14_articles", DATASETS / "heldout14_articles"),
+    ("heldout15_articles", DATASETS / "heldout15_articles"),
     ("train_articles", DATASETS / "train_articles"),
     ("train2_articles", DATASETS / "train2_articles"),
 )

@@ -223,6 +223,17 @@ _WITHHELD = re.compile(
 )
 
 
+# The same said of a question put to someone: "Asked whether companies that lose licences would
+# be compensated, she declined to comment." ("asked about" withholds whatever was asked).
+_ASKED_NO_ANSWER = re.compile(
+    r"\basked\s+(?P<wh>when|whether|if|how much|how many|how long|how|who|whom|what|where|why|which|about)\b"
+    r"(?P<rest>[^.;]*?),\s+(?:[\w'’-]+\s+){1,4}?(?:declined|refused|would\s+not|did\s+not|could\s+not|"
+    r"would\s*n['’]t|did\s*n['’]t|could\s*n['’]t)\s+(?:to\s+)?(?:comment|say|answer|respond|reply|elaborate|"
+    r"give\s+details|be\s+drawn)\b",
+    re.IGNORECASE,
+)
+
+
 # The same said of a noun: "No date was given for the event", "the projected figure has been
 # blacked out", "the amount was not disclosed". The noun says what kind of thing is withheld.
 _NOT_GIVEN = re.compile(
@@ -262,8 +273,9 @@ def withheld(q: Question, sentence: str) -> float:
         return 0.0
     shares = [
         len(terms & set(tokenize(m.group("rest")))) / len(terms)
-        for m in _WITHHELD.finditer(sentence)
-        if m.group("wh").lower() in asked
+        for pattern in (_WITHHELD, _ASKED_NO_ANSWER)
+        for m in pattern.finditer(sentence)
+        if m.group("wh").lower() in asked or m.group("wh").lower() == "about"
     ]
     # an untyped "what" may ask for a figure: "What minimum income is the consortium guaranteed?"
     nouns = asked | {"how much", "how many"} if "what" in asked and not q.answer_type and not q.measure else asked

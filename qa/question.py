@@ -40,7 +40,7 @@ _ASKS_YEAR = re.compile(r"\b(what|which) year\b", re.IGNORECASE)
 _WORDLIKE = re.compile(r"[^\W\d_][\w'’.-]*")
 _REASON = re.compile(
     r"\b(because|since|due to|owing to|as a result|so that|in order to|reason|caused?|"
-    r"led to|after|amid|thanks to|would|could|worr\w*|fears?|concerns?|risks?|so|blam\w*|traced|attributed|triggered)\b",
+    r"led to|after|amid|thanks to|would|could|worr\w*|fears?|concerns?|risks?|so)\b",
     re.IGNORECASE,
 )
 
@@ -76,6 +76,7 @@ class Question:
     counted: tuple[str, ...] = ()  # for measure 'count': the words of what is counted ("how many buses")
     asks_role: bool = False  # a "who" question about who leads, runs, owns or founded something
     role: str = ""  # the role such a question names outright: "mayor" ("Who is the mayor of Pine Ridge?")
+    asks_called: bool = False  # asks what something is called ("What is the spacecraft called?")
 
 
 _QUESTION_WORD = r"(?:what|how|why|when|where|who|whom|whose|which)\b"
@@ -121,12 +122,16 @@ _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), f
         r"share|proportion|amount|price|cost|size|rate|sum|total|figure)\b)"
         r"|\b(how much|how many|price tag|what proportion|what percentage|what share|by how much|by what margin|margin)\b"
         # "What is Chile's total quota?", "What was the final tally?"
-        r"|^(what|which) (is|was|are|were|will be|would be) ((the|its|their|[\w'’-]+['’]s?) )?(\w+ )?"
-        r"(total|amount|tally|sum)\b"
+        r"|^(what|which) (is|was|are|were|will be|would be) ((the|its|their|[\w'’-]+['’]s?) )?(\w+ ){0,2}"
+        r"(total|amount|tally|sum|count)\b"
     )),
     ("date", re.compile(
         r"^(((by|since|until|till|from) )?when\b|((in|on|at|by|from|since|until|till|during) )?(what|which) "
         r"(year|date|day|month|time|century|decade)\b)"
+        # "Over what period were the insects released?": from when to when ("During what period
+        # did the basin split?" may ask for an era: "the mid-Eocene")
+        r"|^(over|across) (what|which) (period|time ?frame|timespan|span|stretch of time)\b"
+        r"|^(what|which) (time ?frame|timespan)\b"
     )),
     ("person", re.compile(
         r"^(who|whom|whose)\b|^(which|what) (\w+ )?(judge|minister|president|leader|official|"
@@ -144,7 +149,11 @@ _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), f
         # "Which part of Leipzig is the club in?": a part of a place, asked where something is
         r"|^((in|at|from|to) )?(which|what) parts? of .*\b(in|located|based|situated|live|lives|living)\W*$"
     )),
-    ("reason", re.compile(r"^(why|how come|(for )?what reasons?|what (was|is|were|are) the reasons?)\b")),
+    ("reason", re.compile(
+        r"^(why|how come|(for )?what reasons?|what (was|is|were|are) the reasons?)\b"
+        # "What actually made the cable fail?", "What caused the outage?", "What prompted the move?"
+        r"|^what (\w+ly )?(made|makes|caused|causes|led to|leads to|prompted|prompts|triggered|triggers)\b"
+    )),
 )
 
 
@@ -185,6 +194,7 @@ MEASURES = (
         r"\bhow (big|large|wide|extensive) (an |of an |is the |was the |are the |were the )?areas?\b"
         r"|\b(what|which) (is|was) the (total )?(surface )?area\b|\bwhat size of area\b"
     )),
+    ("temperature", re.compile(r"\b(at )?what temperatures?\b|\bhow (hot|cold|warm)\b")),
     ("count", re.compile(r"\bhow many\b")),
 )
 _COUNTED = re.compile(r"\bhow many (?:of (?:the |their |its |his |her )?)?((?:[\w'’-]+ ){0,3})")
@@ -332,13 +342,21 @@ def standard_spelling(text: str) -> str:
     return _CHAT_SPELLING.sub(standard, text)
 
 
+# Words a chatty or follow-up question opens with before its question word ("and why did they do
+# it?", "so what actually made the cable fail?", "ok so who runs it"): skipped to read its type.
+_DISCOURSE = re.compile(r"^(?:(?:and|so|but|ok|okay|well|then|now|oh|hmm|right)\b(?! that\b)[\s,]*)+")
+
+
+# "What is the spacecraft called?", "what was the storm named", "What name did they give it?"
+_ASKS_CALLED = re.compile(r"\b(called|named|dubbed)\W*$|^what name\b")
+
+
 def analyse(text: str) -> Question:
     text = standard_spelling(text)
-    lowered = " ".join(text.lower().split())
+    whole = " ".join(text.lower().split())
+    lowered = _DISCOURSE.sub("", whole) or whole
     tokens = words(text)
-    refers_back = any(t in _FOLLOWUP_PRONOUNS for t in tokens) or lowered.startswith(
-        _FOLLOWUP_OPENERS
-    )
+    refers_back = any(t in _FOLLOWUP_PRONOUNS for t in tokens) or whole.startswith(_FOLLOWUP_OPENERS)
     measure, counted = _measure(lowered)
     named = _NAMED_ROLE.match(lowered)  # "who is the mayor of...", "who's volterra's ceo"
     # "What will a bottle sell for?" asks for a number though no question word says so
@@ -356,6 +374,7 @@ def analyse(text: str) -> Question:
         asks_role=answer_type == "person" and bool(named or _ASKS_ROLE.search(lowered)),
         # an acronym asks for any leader's role: articles often spell it out ("Chief Executive Priya Raman")
         role=named.group(1) if named and answer_type == "person" and named.group(1) not in TITLE_ACRONYMS else "",
+        asks_called=answer_type is None and bool(_ASKS_CALLED.search(lowered)),
     )
 
 
@@ -406,13 +425,17 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
     q_words = _words_of(question.text)[1]
     s_words = [w for w in _words_of(sentence)[0] if w not in q_words]
     if answer_type == "number":  # "None of the treaties..." answers "how many" too
-        return any(w in NUMBER_WORDS or w in ZERO_WORDS for w in s_words) or bool(quantities(sentence) - q_words)
+        return (
+            any(w in NUMBER_WORDS or w in ZERO_WORDS for w in s_words)
+            or bool(quantities(sentence) - q_words)
+            or _fraction(_words_of(sentence)[0])  # "less than a fifth of that area"
+        )
     if answer_type == "date":
         if _ASKS_YEAR.search(question.text):  # "In what year...": a month or "Monday" does not answer
             return any(_YEAR.fullmatch(w) for w in s_words)
         return any(w in _DATE_WORDS or _YEAR.fullmatch(w) for w in s_words) or _holds_new(_CLOCK, sentence, question)
-    if answer_type == "reason":
-        return bool(_REASON.search(sentence))
+    if answer_type == "reason":  # a weak sign of one, or a strong one (`has_strong_type`)
+        return bool(_REASON.search(sentence) or _STRONG_REASON.search(sentence))
     q_names = set(question.names)  # a day or a month names no one: "reopened on Friday"
     return any(n not in q_names and n not in q_words and n not in _DATE_WORDS for n in _names_of(sentence))
 
@@ -497,14 +520,20 @@ def _money(sentence: str, found: tuple[str, ...]) -> bool:
     ) or ("free" in found and bool(re.search(r"\b(?:free of charge|for free)\b", sentence, re.IGNORECASE)))
 
 
+def _fraction(found: tuple[str, ...]) -> bool:
+    """A share said in words: "half", "a third", "two fifths"."""
+    return any(
+        w == "half" or (w in _FRACTIONS and j and (found[j - 1] in NUMBER_WORDS or found[j - 1] == "a"))
+        for j, w in enumerate(found)
+    )
+
+
 def _percent(sentence: str, found: tuple[str, ...]) -> bool:
-    if "%" in sentence and _PERCENT_SIGN.search(sentence):
+    if "%" in sentence and _PERCENT_SIGN.search(sentence) or _fraction(found):
         return True
     for j, w in enumerate(found):
         unit = w == "percent" or (w == "cent" and j and found[j - 1] == "per") or w == "percentage"
         if unit and _amount_before(found, j - 1 if w == "cent" else j):
-            return True
-        if w == "half" or (w in _FRACTIONS and j and (found[j - 1] in NUMBER_WORDS or found[j - 1] == "a")):
             return True
         if _is_amount(w) and found[j + 1 : j + 2] == ("in",) and any(_is_amount(x) for x in found[j + 2 : j + 4]):
             return True  # "one in five", "one in every five"
@@ -538,7 +567,15 @@ _AGE = re.compile(
     r"seventies|eighties|nineties)\b",
     re.IGNORECASE,
 )
-_MEASURE_FINDERS = {"money": _money, "percent": _percent, "period": _period, "area": _area}
+# A temperature: "between 2C and 8C", "minus 170 degrees Celsius", "40°F"
+_TEMPERATURE = re.compile(r"\d\s*(?:°|degrees?\b|[CF]\b)", re.IGNORECASE)
+
+
+def _temperature(sentence: str, found: tuple[str, ...]) -> bool:
+    return bool(_TEMPERATURE.search(sentence))
+
+
+_MEASURE_FINDERS = {"money": _money, "percent": _percent, "period": _period, "area": _area, "temperature": _temperature}
 COUNT_WINDOW = 3  # "11,400 registered voters": the counted word within this many words after the number
 _SHARE = re.compile(r"\d[\d.,]*\s*(%|percent\b|per\s+cent\b)", re.IGNORECASE)
 NUMBER_OF_WINDOW = 5  # "the number of registered short-term rental units": the counted word
@@ -622,6 +659,17 @@ _PERSON = re.compile(
     # Its chairwoman, Hajia Amina Iddrisu, ... / the union's general secretary, P. Senthil Kumar, ...
     rf"|\b(?i:its|their|his|her|the)\s+(?:[\w'’-]+\s+){{0,2}}{_ROLE_NOUN},\s+(?P<e>{_CAPITALISED}\s+{_NAME}),"
 )
+# The last words of the names of bodies, not people: "Aarhus University", "Golden Crest Mining Ltd"
+_BODIES = frozenset(
+    "university universities college institute agency ministry department council commission authority "
+    "association federation union company corporation ltd inc plc group bank trust foundation hospital "
+    "school court committee board organisation organization society office service services systems "
+    "holdings industries technologies partners airlines motors labs laboratories".split()
+)
+_BODY_NAME = re.compile(
+    rf"(?:{_CAPITALISED}\s+)*(?:{'|'.join(w.capitalize() for w in sorted(_BODIES))})\b"
+    r"(?:\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w'’-]*)+)?"  # "Ministry of Industry and Trade"
+)
 # A time of day: "6:30 a.m.", "5 pm", "14:00", "noon" (answers "What time..." and "When...")
 _CLOCK = re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:[ap]\.m\.|[ap]m\b)|\b\d{1,2}:\d\d\b|\b(?:noon|midday|midnight)\b", re.I)
 _MONTHS = frozenset(MONTHS) - {"may"}  # "may" is a month only beside a day: _CALENDAR
@@ -632,7 +680,7 @@ _CALENDAR = re.compile(r"\bmay\s+\d|\d\s+may\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.
 # `_REASON` counts as a weaker sign).
 _STRONG_REASON = re.compile(
     r"\b(because|due to|owing to|as a result|so that|in order to|thanks to|the reason|reasons? (for|why)|"
-    r"blamed?|blames|caused by|driven by|the result of|to avoid|to prevent|to protect|to reduce|to cut|to ensure|"
+    r"blam\w*|caused by|driven by|the result of|to avoid|to prevent|to protect|to reduce|to cut|to ensure|"
     r"traced (?:\w+ ){0,3}to|(?:main|likely|probable|chief|primary) (?:source|cause)|attributed to|triggered by|"
     r"arguing that|argued that|on (?:the )?grounds (?:that|of)|citing|concerns? (?:that|about|over)|"
     r"worried (?:that|about)|fears? (?:that|of)|objection)\b",
@@ -667,7 +715,15 @@ _LOCATIVE = re.compile(
 )
 
 
+# A name given as one: "The lander, named Vesna, ...", "a ship known as the Golden Hind"
+_NAMING = re.compile(
+    rf"\b(?:named|called|dubbed|nicknamed|known as)\s+(?:the\s+)?[\"“‘']?(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})"
+)
+
+
 _PAST_WHEN = re.compile(r"^\W*(?:since\s+)?when\s+(?:did|was|were|had)\b", re.IGNORECASE)
+_FUTURE_WHEN = re.compile(r"^\W*(?:by\s+|until\s+)?when\s+(?:will|would|is|are|does|do|could|might|should)\b")
+_FUTURE = re.compile(r"\b(?:will|would|is due|are due|due to|expected|planned|scheduled|set to|aims? to|by)\b", re.IGNORECASE)
 
 
 def has_strong_type(question: Question, sentence: str) -> bool:
@@ -675,8 +731,11 @@ def has_strong_type(question: Question, sentence: str) -> bool:
     place (for "where") or a calendar date or a time of day (for "when" questions) that the
     question does not name, or a reason stated as one (for "why" questions)? False for other
     questions."""
+    if question.asks_called:
+        return _names_new(_NAMING, sentence, question)
     if question.answer_type == "person":
-        return _names_new(_PERSON, sentence, question)
+        # who leads or runs something is a person, not the body: "led by Aarhus University"
+        return _names_new(_PERSON, sentence, question, skip=_BODIES if question.asks_role else frozenset())
     if question.answer_type == "reason":
         return bool(_STRONG_REASON.search(sentence))
     if question.answer_type == "place":
@@ -689,7 +748,12 @@ def has_strong_type(question: Question, sentence: str) -> bool:
             return True
         # a year answers "in what year" and a "when" about the past: "When did Kenya last go
         # through a big invasion?" by "... in 2020"
-        asks_year = "year" in q_words or bool(_PAST_WHEN.match(question.text))
+        asked = _DISCOURSE.sub("", question.text.lower())
+        # ... and one about the future, from a sentence about the future: "When will the zones be
+        # looked at again?" by "... would be reviewed in 2029"
+        asks_year = "year" in q_words or bool(_PAST_WHEN.match(asked)) or bool(
+            _FUTURE_WHEN.match(asked) and _FUTURE.search(sentence)
+        )
         return asks_year and any(y not in question.text for y in _YEAR.findall(sentence))
     return False
 
@@ -728,6 +792,18 @@ _NAMED_ROLE = re.compile(
 )
 
 
+# Titles news writing gives a role the question names otherwise: "Who was the judge?" by
+# "Justice Abena Owusu-Darko jailed...", "Who is the prosecutor?" by "State Attorney ...".
+_ROLE_TITLES = {
+    "judge": r"judges?|justices?|magistrates?",
+    "prosecutor": r"prosecutors?|prosecuting|state attorneys?|district attorneys?|attorney general",
+    "spokesperson": r"spokes(?:person|man|woman|people)",
+    "spokesman": r"spokes(?:person|man|woman|people)",
+    "spokeswoman": r"spokes(?:person|man|woman|people)",
+    "chairman": r"chair(?:man|woman|person|s)?",
+    "chairwoman": r"chair(?:man|woman|person|s)?",
+    "chairperson": r"chair(?:man|woman|person|s)?",
+}
 ROLE_REACH = 30  # "said Agnieszka Wrobel, who has directed", "The club's owner, developer Ann Brandt"
 
 
@@ -739,7 +815,8 @@ def has_role(question: Question, sentence: str) -> bool:
     people (`has_strong_type`), or a name the question lacks within ROLE_REACH characters?"""
     if not question.asks_role:
         return False
-    pattern = re.compile(rf"\b{question.role}s?\b", re.IGNORECASE) if question.role else _ROLE
+    title = _ROLE_TITLES.get(question.role, rf"{question.role}s?")
+    pattern = re.compile(rf"\b(?:{title})\b", re.IGNORECASE) if question.role else _ROLE
     matches = list(pattern.finditer(sentence))
     if not matches:
         return False
@@ -750,6 +827,8 @@ def has_role(question: Question, sentence: str) -> bool:
         # a name beside it, who may hold it: "the judge said" names no one, "the work ran late" no role
         before = sentence[max(0, match.start() - ROLE_REACH) : match.start()]
         around = f" {before} . {sentence[match.end() : match.end() + ROLE_REACH]}"  # not the role's capitals
+        if question.role == "":  # who leads something: a person, not a body ("led by Aarhus University")
+            around = _BODY_NAME.sub(" ", around)
         if any(name not in q_words for name in names_in(around)):
             return True
     return False

@@ -292,6 +292,13 @@ def test_a_sentence_saying_what_is_asked_was_not_given_counts_against_answering(
                     "The buyer made an offer, but its price was blacked out of the filing.") == 1.0
     assert withheld(analyse("When will the ferry service resume?"),
                     "The date has been set: the ferry service will resume on 3 June.") == 0.0
+    # the same said of a question put to someone
+    asked = "Asked whether companies that lose licences would be compensated, she declined to comment."
+    assert withheld(analyse("Will operators who lose their licences be compensated?"), asked) > 0.5
+    assert withheld(analyse("How much will the repairs cost?"),
+                    "Asked about the cost of the repairs, the mayor declined to comment.") > 0.5
+    assert withheld(analyse("How much will the repairs cost?"),
+                    "Asked about the repairs, the mayor said they would cost 4 million pesos.") == 0.0
     # another kind of thing withheld, or nothing withheld
     assert withheld(analyse("Who will reopen the bridge?"), sentence) == 0.0
     assert withheld(analyse("When will the bridge reopen?"), "The bridge will reopen on 4 May.") == 0.0

@@ -37,6 +37,16 @@ from qa.question import (
         ("What reason does management give for the delay?", "reason"),
         ("What did the minister announce?", None),
         ("By what margin did the council approve the budget?", "number"),  # a vote's count
+        # a chatty or follow-up opening before the question word
+        ("and why did they do it?", "reason"),
+        ("ok so who runs it", "person"),
+        ("So when will it reopen?", "date"),
+        ("Over what period were the mosquitoes released?", "date"),  # from when to when
+        ("What was the final vote count?", "number"),
+        # a cause asked for by what made, caused or led to it
+        ("So what actually made the cable fail?", "reason"),
+        ("What caused the outage?", "reason"),
+        ("What did the outage cause?", None),
     ],
 )
 def test_answer_type(question, kind):
@@ -94,6 +104,18 @@ def test_number_must_be_new_to_the_question():
     assert not has_answer_type("number", "No decision was taken on the 3 ministers.", q)
 
 
+def test_a_share_in_words_answers_a_number_question():
+    q = analyse("and how much of it is left today?")
+    assert has_answer_type("number", "Surveys suggest that less than a fifth of that area remains.", q)
+    assert has_answer_type("number", "Run-off has fallen by roughly half.", q)
+    assert not has_answer_type("number", "Surveys suggest that little of that area remains.", q)
+
+
+def test_an_opening_and_or_so_keeps_the_follow_up_but_not_the_type_hidden():
+    q = analyse("and why did they do it?")
+    assert q.refers_back and q.answer_type == "reason"
+
+
 def test_date_and_person_types():
     q = analyse("When did Macron speak?")
     assert has_answer_type("date", "Macron spoke on Feb. 26.", q)
@@ -144,6 +166,8 @@ def test_days_of_the_month_and_bare_years_are_not_quantities():
         ("How much was the fine?", "money"),
         ("How big an area has the fire burnt?", "area"),
         ("What is the total area of the reserve?", "area"),
+        ("What temperature is the cargo kept at?", "temperature"),
+        ("How cold does it get at night?", "temperature"),
         ("How much water does the lake hold?", None),  # an amount, of no kind named here
         ("What does each extra percentage point of pay add to the bill?", None),
         ("What size of salary rise is the union seeking?", None),
@@ -171,6 +195,7 @@ def test_measure_of_a_number_question(question, measure):
         ("What share of the cost does the city cover?", "The city covers roughly 40 per cent.", "The city pays $46 million."),
         ("How long must it be repaid over?", "It is repayable over 12 years.", "It is repayable to the bank."),
         ("How old is the mayor?", "Mayor Ann Lee, 54, said so.", "Mayor Ann Lee said so in 1998."),
+        ("What temperature is the cargo kept at?", "The box keeps it between 2C and 8C.", "The box holds 3 kilograms."),
         ("How many litres will the distributor take?", "It will take 60,000 litres.", "It will take 20,000 bottles."),
         ("How many tons of plants are there?", "It holds 90,790 tonnes of plants.", "It holds 90,790 kinds of plants."),
         ("How many people use the route?", "The route carries 9,400 riders a day.", "The route opened in 2019."),
@@ -238,6 +263,7 @@ def test_a_question_that_measures_nothing_is_never_missing_its_measure():
         ("Where did the fire start?", "It started near the mountain village of Alvão.", "It started near the river."),
         # a year answers a "when" about the past, not one about the future
         ("When did the dam last burst?", "The dam burst in 1987, flooding the valley.", "The dam burst after heavy rain."),
+        ("When will the zones be reviewed?", "The zones would be reviewed in 2029.", "Zones were set up in 2024."),
         ("When did the strike begin?", "The strike began at 5 a.m. on Tuesday, March 18.",
          "The strike began on Tuesday."),
         ("When did the study come out?", "The trial was published on Oct. 8.", "They began a two-year follow-up trial."),
@@ -258,6 +284,10 @@ def test_a_question_that_measures_nothing_is_never_missing_its_measure():
         ("Why did the firm go to court?", "It went to court, arguing that the union had given no notice.",
          "It went to court on Monday."),
         ("Why are residents unhappy?", "Residents are worried about noise from the site.", "Residents met on Monday."),
+        # a cause asked for by what made it happen
+        ("So what made the cable fail?", "It failed due to corrosion.", "It failed on Monday."),
+        # a name given as one, for a question about what something is called
+        ("What is the spacecraft called?", "The lander, named Vesna, touched down.", "The lander touched down on Monday."),
     ],
 )
 def test_strong_evidence_of_a_person_a_place_a_date_or_a_reason(question, holds, lacks):
@@ -335,6 +365,9 @@ def test_the_role_a_leader_question_asks_about_is_found_under_its_news_names():
     assert has_role(analyse("Who led the research?"),  # a person as news writing marks one, far from the role
                     "It works, said Dr. Priya Deshmukh, an associate professor of engineering who led the study.")
     assert not has_role(runs, "Ann Brandt said the club would move.")
+    # who leads something is a person, not the body that leads it
+    assert not has_role(runs, "The club, led by Aarhus University and funded by the Danish Research Agency, grew.")
+    assert has_role(runs, "said Anders Holm, an ecologist at Aarhus University who leads the club.")
     assert not has_role(analyse("Who scored the goal?"), "Chief Executive Priya Raman scored.")
     ceo = analyse("Who is the CEO of Volterra?")
     assert has_role(ceo, "Chief Executive Priya Raman said so.")
@@ -348,4 +381,9 @@ def test_a_role_named_outright_is_found_by_its_name_without_the_place_it_is_of()
     assert has_role(mayor, '"Today some of that came back," Mayor Gloria Haynes said.')
     assert not has_role(mayor, "Chief Executive Priya Raman said Pine Ridge won.")  # a role, not this one
     assert not has_role(mayor, "The Mayor said Pine Ridge won.")  # this role, but no one named
+    judge = analyse("Who was the judge in the case?")  # a role under the title news writing gives it
+    assert has_role(judge, "Justice Abena Owusu-Darko jailed the director for 12 years.")
+    assert not has_role(judge, "Prosecutor Yaw Mensah told the court he would appeal.")
+    spokesman = analyse("Who is the spokesman?")
+    assert has_role(spokesman, "Comfort Addo, a spokesperson for the company, said so.")
     assert analyse("Who is the head of the agency?").role == ""  # any leader: chief executive, director...
