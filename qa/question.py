@@ -683,6 +683,7 @@ _STRONG_REASON = re.compile(
     r"blam\w*|caused by|driven by|the result of|to avoid|to prevent|to protect|to reduce|to cut|to ensure|"
     r"traced (?:\w+ ){0,3}to|(?:main|likely|probable|chief|primary) (?:source|cause)|attributed to|triggered by|"
     r"arguing that|argued that|on (?:the )?grounds (?:that|of)|citing|concerns? (?:that|about|over)|"
+    r"factors? (?:that )?(?:drove|drive|drives|behind|in)|(?:drove|drives|driving|behind) (?:the|its|their|this|that) (?:decision|move|choice)|"
     r"worried (?:that|about)|fears? (?:that|of)|objection)\b",
     re.IGNORECASE,
 )
