@@ -568,7 +568,7 @@ _AGE = re.compile(
     re.IGNORECASE,
 )
 # A temperature: "between 2C and 8C", "minus 170 degrees Celsius", "40°F"
-_TEMPERATURE = re.compile(r"\d\s*(?:°|degrees?\b|[CF]\b)", re.IGNORECASE)
+_TEMPERATURE = re.compile(r"\d\s*(?:°|(?i:degrees?)\b|[CF](?![\w-]))")
 
 
 def _temperature(sentence: str, found: tuple[str, ...]) -> bool:
@@ -724,14 +724,17 @@ _NAMING = re.compile(
 
 _PAST_WHEN = re.compile(r"^\W*(?:since\s+)?when\s+(?:did|was|were|had)\b", re.IGNORECASE)
 _FUTURE_WHEN = re.compile(r"^\W*(?:by\s+|until\s+)?when\s+(?:will|would|is|are|does|do|could|might|should)\b")
-_FUTURE = re.compile(r"\b(?:will|would|is due|are due|due to|expected|planned|scheduled|set to|aims? to|by)\b", re.IGNORECASE)
+_FUTURE = re.compile(
+    r"\b(?:will|would|is due|are due|due to|expected|planned|scheduled|set to|aims? to|by (?:the end of )?\d{4})\b",
+    re.IGNORECASE,
+)
 
 
 def has_strong_type(question: Question, sentence: str) -> bool:
     """Does the sentence hold a person (for "who" questions), a place named after a preposition of
     place (for "where") or a calendar date or a time of day (for "when" questions) that the
-    question does not name, or a reason stated as one (for "why" questions)? False for other
-    questions."""
+    question does not name, a reason stated as one (for "why" questions), or a name given as one
+    (for "what is it called")? False for other questions."""
     if question.asks_called:
         return _names_new(_NAMING, sentence, question)
     if question.answer_type == "person":

@@ -196,6 +196,7 @@ def test_measure_of_a_number_question(question, measure):
         ("How long must it be repaid over?", "It is repayable over 12 years.", "It is repayable to the bank."),
         ("How old is the mayor?", "Mayor Ann Lee, 54, said so.", "Mayor Ann Lee said so in 1998."),
         ("What temperature is the cargo kept at?", "The box keeps it between 2C and 8C.", "The box holds 3 kilograms."),
+        ("How cold does it get?", "It falls to minus 170 degrees.", "It has 10 F-16 jets."),
         ("How many litres will the distributor take?", "It will take 60,000 litres.", "It will take 20,000 bottles."),
         ("How many tons of plants are there?", "It holds 90,790 tonnes of plants.", "It holds 90,790 kinds of plants."),
         ("How many people use the route?", "The route carries 9,400 riders a day.", "The route opened in 2019."),
@@ -264,6 +265,7 @@ def test_a_question_that_measures_nothing_is_never_missing_its_measure():
         # a year answers a "when" about the past, not one about the future
         ("When did the dam last burst?", "The dam burst in 1987, flooding the valley.", "The dam burst after heavy rain."),
         ("When will the zones be reviewed?", "The zones would be reviewed in 2029.", "Zones were set up in 2024."),
+        ("When will the plant open?", "It aims to open the plant by 2030.", "The plant was bought by Volterra in 2019."),
         ("When did the strike begin?", "The strike began at 5 a.m. on Tuesday, March 18.",
          "The strike began on Tuesday."),
         ("When did the study come out?", "The trial was published on Oct. 8.", "They began a two-year follow-up trial."),
