@@ -77,6 +77,7 @@ class Question:
     asks_role: bool = False  # a "who" question about who leads, runs, owns or founded something
     role: str = ""  # the role such a question names outright: "mayor" ("Who is the mayor of Pine Ridge?")
     asks_called: bool = False  # asks what something is called ("What is the spacecraft called?")
+    when_tense: str = ""  # "past" ("when did...?"), "future" ("when will...?") or "" (see has_strong_type)
 
 
 _QUESTION_WORD = r"(?:what|how|why|when|where|who|whom|whose|which)\b"
@@ -375,6 +376,7 @@ def analyse(text: str) -> Question:
         # an acronym asks for any leader's role: articles often spell it out ("Chief Executive Priya Raman")
         role=named.group(1) if named and answer_type == "person" and named.group(1) not in TITLE_ACRONYMS else "",
         asks_called=answer_type is None and bool(_ASKS_CALLED.search(lowered)),
+        when_tense="past" if _PAST_WHEN.match(lowered) else "future" if _FUTURE_WHEN.match(lowered) else "",
     )
 
 
@@ -752,11 +754,10 @@ def has_strong_type(question: Question, sentence: str) -> bool:
             return True
         # a year answers "in what year" and a "when" about the past: "When did Kenya last go
         # through a big invasion?" by "... in 2020"
-        asked = _DISCOURSE.sub("", question.text.lower())
         # ... and one about the future, from a sentence about the future: "When will the zones be
         # looked at again?" by "... would be reviewed in 2029"
-        asks_year = "year" in q_words or bool(_PAST_WHEN.match(asked)) or bool(
-            _FUTURE_WHEN.match(asked) and _FUTURE.search(sentence)
+        asks_year = "year" in q_words or question.when_tense == "past" or bool(
+            question.when_tense == "future" and _FUTURE.search(sentence)
         )
         return asks_year and any(y not in question.text for y in _YEAR.findall(sentence))
     return False
