@@ -373,8 +373,9 @@ def analyse(text: str) -> Question:
         measure=measure,
         counted=counted,
         asks_role=answer_type == "person" and bool(named or _ASKS_ROLE.search(lowered)),
-        # an acronym asks for any leader's role: articles often spell it out ("Chief Executive Priya Raman")
-        role=named.group(1) if named and answer_type == "person" and named.group(1) not in TITLE_ACRONYMS else "",
+        # an acronym or a leader asks for any leader's role: articles often spell it out ("Chief
+        # Executive Priya Raman"), or name the head of a body by its own title ("the union's president")
+        role=named.group(1) if named and answer_type == "person" and named.group(1) not in _LEADERS else "",
         asks_called=answer_type is None and bool(_ASKS_CALLED.search(lowered)),
         when_tense="past" if _PAST_WHEN.match(lowered) else "future" if _FUTURE_WHEN.match(lowered) else "",
     )
@@ -647,10 +648,14 @@ _TITLES = (
 )
 _CAPITALISED = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
 _NAME = rf"{_CAPITALISED}(?:\s+(?:(?:de|da|del|van|von|der|le|la|bin|al|ní|ni|mac|ó|o')\s+)?{_CAPITALISED}){{0,3}}"
-_ROLE_NOUN = (
-    r"(?:chair(?:wo)?man|chairperson|chair|president|leader|head|director|secretary|founder|"
-    r"spokes(?:person|man|woman)|chief executive|manager|owner|coordinator|lawyer|captain|coach|mayor|"
-    r"minister|governor|principal|editor|commissioner)"
+# The nouns of people's roles, in questions ("Who is the mayor of...?", "who's volterra's ceo") and
+# in news writing's appositions ("Its chairwoman, Hajia Amina Iddrisu, ..."). General English, not
+# any article's wording.
+_ROLE_NOUNS = (
+    r"chair(?:wo)?man|chairperson|chair|president|premier|leader|head|director|secretary|founder|"
+    r"spokes(?:person|man|woman)|chief executive|chief|manager|owner|coordinator|lawyer|captain|coach|"
+    r"mayor|minister|governor|chancellor|senator|principal|editor|commissioner|judge|prosecutor|"
+    r"ambassador|superintendent|sheriff|treasurer|dean|curator|ceo|cfo|coo|cto|cio"
 )
 _PERSON = re.compile(
     rf"\b(?:{_TITLES})\s+(?P<a>{_NAME})"  # Judge Adaeze Whitcombe, Chief Executive Priya Raman
@@ -659,7 +664,7 @@ _PERSON = re.compile(
     rf"|(?P<c>{_CAPITALISED}\s+{_NAME}),?\s+(?:said|says|told|added|argued|wrote|explained|acknowledged|noted|warned)\b"
     rf"|\b(?:said|says|led by|according to)\s+(?P<d>{_CAPITALISED}\s+{_NAME})"
     # Its chairwoman, Hajia Amina Iddrisu, ... / the union's general secretary, P. Senthil Kumar, ...
-    rf"|\b(?i:its|their|his|her|the)\s+(?:[\w'’-]+\s+){{0,2}}{_ROLE_NOUN},\s+(?P<e>{_CAPITALISED}\s+{_NAME}),"
+    rf"|\b(?i:its|their|his|her|the)\s+(?:[\w'’-]+\s+){{0,2}}(?:{_ROLE_NOUNS}),\s+(?P<e>{_CAPITALISED}\s+{_NAME}),"
 )
 # The last words of the names of bodies, not people: "Aarhus University", "Golden Crest Mining Ltd"
 _BODIES = frozenset(
@@ -784,16 +789,12 @@ _ROLE = re.compile(
 # A role named outright ("Who is the mayor of Pine Ridge?", "who's pine ridge's new mayor"): the
 # sentence that answers names the person by it ("Mayor Gloria Haynes said"), often without the
 # place or body that the question adds, so it is matched as a role, not only as a word. Named by
-# its acronym ("Who is the CEO of Volterra?"), any leader's role counts (`_ROLE`).
-_TITLE_NOUNS = (
-    r"mayor|minister|president|premier|governor|chancellor|senator|chief|director|secretary|chairman|"
-    r"chairwoman|chairperson|commissioner|spokes(?:person|man|woman)|captain|coach|principal|editor|"
-    r"manager|owner|judge|prosecutor|ambassador|superintendent|sheriff|treasurer|dean|curator|"
-    r"ceo|cfo|coo|cto|cio"
-)
+# its acronym ("Who is the CEO of Volterra?") or as a leader ("Who is the head of..."), any leader's
+# role counts (`_ROLE`).
+_LEADERS = TITLE_ACRONYMS | {"chief", "chief executive", "leader", "head", "founder", "chair"}
 _NAMED_ROLE = re.compile(
     r"^who(?:['’]s|\s+(?:is|was|are|were|will be|has been|had been))\s+(?:(?:the|its|their|his|her|"
-    rf"[\w-]+['’]s?)\s+)?(?:[\w'’-]+\s+){{0,3}}?({_TITLE_NOUNS})s?\b"
+    rf"[\w-]+['’]s?)\s+)?(?:[\w'’-]+\s+){{0,3}}?({_ROLE_NOUNS})s?\b"
 )
 
 

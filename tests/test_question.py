@@ -389,3 +389,7 @@ def test_a_role_named_outright_is_found_by_its_name_without_the_place_it_is_of()
     spokesman = analyse("Who is the spokesman?")
     assert has_role(spokesman, "Comfort Addo, a spokesperson for the company, said so.")
     assert analyse("Who is the head of the agency?").role == ""  # any leader: chief executive, director...
+    lawyer = analyse("who is the lawyer for the family")  # any role noun news writing uses
+    assert lawyer.asks_role and lawyer.role == "lawyer"
+    assert has_role(lawyer, "The family's lawyer, Ines Duarte, said they would appeal.")
+    assert not has_role(lawyer, "Director Ines Duarte said they would appeal.")
