@@ -50,11 +50,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from qa import Assistant  # noqa: E402
-from qa.answering import ABSTAIN_AGAINST, ABSTAIN_FEATURES, abstention_features, quoted  # noqa: E402
+from qa.answering import ABSTAIN_AGAINST, ABSTAIN_FEATURES, abstention_features, announced, quoted  # noqa: E402
 from qa.calibration import CALIBRATION_FILE, LinearModel  # noqa: E402
 from qa.keyword import fold  # noqa: E402
 from qa.pipeline import follow_up  # noqa: E402
-from qa.question import analyse  # noqa: E402
+from qa.question import Question, analyse  # noqa: E402
 from qa.retrieval import (  # noqa: E402
     FEATURES, RERANK, RERANK_FEATURES, Passage, encode_question, late_interaction, rerank, with_late,
 )
@@ -125,8 +125,9 @@ def _article_items(dataset: Path, corpus: Path, workdir: Path) -> list[Item]:
         context, previous = follow_up(row["question"], history)
         passages = bot.retriever.run(row["question"], top_k=POOL, context=context, previous=previous)
         support = [fold(s) for s in row.get("support", [])]
+        q = analyse(row["question"])
         labels = [
-            any(s in fold(p.text) or fold(p.text) in s for s in support) or _introduces(view, p, support)
+            any(s in fold(p.text) or fold(p.text) in s for s in support) or _introduces(view, p, support, q)
             for p in passages
         ]
         group = row.get("doc_id") or dataset.stem
@@ -139,15 +140,15 @@ def _article_items(dataset: Path, corpus: Path, workdir: Path) -> list[Item]:
     return items
 
 
-def _introduces(view, passage: Passage, support: list[str]) -> bool:  # type: ignore[no-untyped-def]
-    """A sentence ending in a colon whose next sentence is gold evidence ("...at four hospitals:"
-    before "- Kyoto University Hospital"): the answer brings what it announces (qa.answering), so
+def _introduces(view, passage: Passage, support: list[str], q: Question) -> bool:  # type: ignore[no-untyped-def]
+    """A sentence that announces what follows it, whose announced sentences hold gold evidence
+    ("...at four hospitals:" before "- Kyoto University Hospital", "The union won three other
+    concessions." before them): the answer brings what it announces (qa.answering.announced), so
     it leads to the evidence as well as the items do."""
-    if not passage.text.rstrip().endswith(":"):
-        return False
     entry = view.entries[passage.doc_id]
-    after = entry.sentences[passage.sentence.index + 1 : passage.sentence.index + 2]
-    return bool(after) and any(fold(entry.doc.text[after[0].start : after[0].end]) in s for s in support)
+    return any(
+        fold(entry.doc.text[s.start : s.end]) in gold for s in announced(passage, view, q) for gold in support
+    )
 
 
 def _squad_items(dataset: Path, workdir: Path) -> list[Item]:

@@ -447,7 +447,7 @@ class ExtractiveAnswerer:
             before = (p.doc_id, antecedent.start, antecedent.end)
             next_to = antecedent.index == s.index - 1
             spans = [whole] if next_to and before not in cited else [before, *spans]
-        return spans + [(p.doc_id, f.start, f.end) for f in self._following(p, view, q)]
+        return spans + [(p.doc_id, f.start, f.end) for f in announced(p, view, q)]
 
     @staticmethod
     def _antecedent(p: Passage, view: IndexView):  # type: ignore[no-untyped-def]
@@ -462,42 +462,42 @@ class ExtractiveAnswerer:
         return None
 
     @staticmethod
-    def _following(p: Passage, view: IndexView, q: Question) -> list[Sentence]:
-        """The next sentences of the paragraph when `p` only announces them: it ends with a colon;
-        or it counts the things the question asks about without naming them ("Vesna carries six
-        instruments." for "Which instruments...?", unless the question asks how many); or, for a
-        list question, it is short, or the next sentence ends the paragraph with a colon ("The
-        union secured other commitments. The deal includes:"). A colon that ends its paragraph
-        brings the list items on the lines after it ("- protective suits...")."""
-        text = p.text.strip()
-        entry = view.entries[p.doc_id]
-        flags = view.furniture[p.doc_id]
-        after = [
-            s for s in entry.sentences[p.sentence.index + 1 : p.sentence.index + 1 + FOLLOWING]
-            if s.line == p.sentence.line and not flags[s.index]
-        ]
-        says_little = bool(_SHORT_ANNOUNCEMENT.match(text))  # no number, no quote
-        short = q.is_list and len(text.split()) <= ANNOUNCEMENT_WORDS
-        # a question not worded as a list ("Which instruments is it carrying?") needs three or more,
-        # not yet listed: "The county opened three shelters: one at..." lists them itself
-        counts = _announces(text, q.terms) if q.is_list else (
-            q.answer_type != "number" and ":" not in text and _announces(text, q.terms, pairs=False)
-        )
-        introduces = q.is_list and bool(after) and _sentence_text(entry, after[0]).rstrip().endswith(":")
-        if not (text.endswith(":") or (says_little and (short or counts or introduces))):
-            return []
-        last = after[-1] if after else p.sentence
-        if _sentence_text(entry, last).rstrip().endswith(":"):
-            after += [s for s in _items_after(entry, last) if not flags[s.index]]
-        return after
-
-    @staticmethod
     def _abstain(question: str, passages: list[Passage], docs: dict, confidence: float) -> Answer:  # type: ignore[type-arg]
         closest = make_citations([(p.doc_id, p.sentence.start, p.sentence.end) for p in passages[:2]], docs)
         text = f"{NOT_IN_ARTICLES} anything that answers this."
         if closest:
             text += " The closest passages are shown for reference; they do not answer the question."
         return Answer(question, text, True, [], closest, round(confidence, 4))
+
+
+def announced(p: Passage, view: IndexView, q: Question) -> list[Sentence]:
+    """The next sentences of the paragraph when `p` only announces them: it ends with a colon;
+    or it counts the things the question asks about without naming them ("Vesna carries six
+    instruments." for "Which instruments...?", unless the question asks how many); or, for a
+    list question, it is short, or the next sentence ends the paragraph with a colon ("The
+    union secured other commitments. The deal includes:"). A colon that ends its paragraph
+    brings the list items on the lines after it ("- protective suits...")."""
+    text = p.text.strip()
+    entry = view.entries[p.doc_id]
+    flags = view.furniture[p.doc_id]
+    after = [
+        s for s in entry.sentences[p.sentence.index + 1 : p.sentence.index + 1 + FOLLOWING]
+        if s.line == p.sentence.line and not flags[s.index]
+    ]
+    says_little = bool(_SHORT_ANNOUNCEMENT.match(text))  # no number, no quote
+    short = q.is_list and len(text.split()) <= ANNOUNCEMENT_WORDS
+    # a question not worded as a list ("Which instruments is it carrying?") needs three or more,
+    # not yet listed: "The county opened three shelters: one at..." lists them itself
+    counts = _announces(text, q.terms) if q.is_list else (
+        q.answer_type != "number" and ":" not in text and _announces(text, q.terms, pairs=False)
+    )
+    introduces = q.is_list and bool(after) and _sentence_text(entry, after[0]).rstrip().endswith(":")
+    if not (text.endswith(":") or (says_little and (short or counts or introduces))):
+        return []
+    last = after[-1] if after else p.sentence
+    if _sentence_text(entry, last).rstrip().endswith(":"):
+        after += [s for s in _items_after(entry, last) if not flags[s.index]]
+    return after
 
 
 LIST_ITEMS = 10  # at most this many items follow a colon
