@@ -31,6 +31,11 @@ log = logging.getLogger("qa")
 _QUIET = ("httpx", "httpx2", "openai", "bm25s", "sentence_transformers", "chromadb", "urllib3", "transformers")
 
 
+def _own_or_warning(record: logging.LogRecord) -> bool:
+    """Whether a log record is shown without --verbose: this package's own, or a warning."""
+    return record.name.split(".")[0] == __package__ or record.levelno >= logging.WARNING
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", type=Path, help="folder of articles (default: ./corpus or $QA_CORPUS_DIR)")
     parser.add_argument("--index", type=Path, help="index folder (default: $QA_INDEX_DIR or .qa-index/<corpus> beside the corpus)")
@@ -263,6 +268,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     for name in _QUIET:
         logging.getLogger(name).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    if not args.verbose:
+        # a library may set its own logger's level when it is imported, after this ("import
+        # bm25s" sets DEBUG: "Building index from tokens"); the handler keeps its chatter out
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_own_or_warning)
     from .documents import DocumentError
     from .ingest import IngestBusyError
     from .store import IndexMismatchError, StoreBusyError

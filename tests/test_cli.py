@@ -39,6 +39,9 @@ def test_ask_json_names_the_countries_and_cites_exact_text(workdir: Path):
     text = Path(cite["source"]).read_text(encoding="utf-8")
     assert text[cite["start"] : cite["end"]] == cite["quote"]
     assert (workdir / ".qa-index" / "corpus" / "catalog.sqlite").is_file()  # default index beside the corpus
+    # no terminal: what stderr holds is the ingest's own summary, no library chatter (bm25s logs
+    # "Building index from tokens" at DEBUG once imported)
+    assert run.stderr.strip().splitlines() == ["added france-troops-ukraine.txt", "added 1, updated 0, unchanged 0, removed 0, failed 0"]
 
 
 def test_human_readable_answer_lists_sources(workdir: Path):
