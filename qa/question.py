@@ -143,12 +143,16 @@ _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), f
         r"delegate)s?\b"  # plurals too: "Which board members voted no?" asks for names
     )),
     ("place", re.compile(
-        r"^where\b|^((in|at|from|to) )?(which|what) (city|town|village|country|region|province|state|"
+        r"^((from|to) )?where\b|^whereabouts\b|^((in|at|from|to) )?(which|what) (city|town|village|country|region|province|state|"
         r"place|location|port|island|county|district|cities|towns|villages|countries|regions|provinces|"
         r"states|places|locations|ports|islands|counties|districts|venue|venues|area|areas|neighbourhood|"
         r"neighborhood|neighbourhoods|neighborhoods|suburb|suburbs|quarter|borough)\b"
         # "Which part of Leipzig is the club in?": a part of a place, asked where something is
         r"|^((in|at|from|to) )?(which|what) parts? of .*\b(in|located|based|situated|live|lives|living)\W*$"
+        # "Which parts of the city did it link?", "Which parts of Honduras have cases?": parts of a place
+        r"|^(which|what) parts? of (the )?(city|town|village|country|region|province|state|county|island|"
+        r"coast|world|continent|capital)\b|^(which|what) parts? of (?!it\b|them\b|this\b|that\b)\w+ "
+        r"(have|has|had|are|were|is|was|did|do|does|will)\b"
     )),
     ("reason", re.compile(
         r"^(why|how come|(for )?what reasons?|what (was|is|were|are) the reasons?)\b"

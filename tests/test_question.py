@@ -32,6 +32,11 @@ from qa.question import (
         ("Which neighbourhood is the bakery in?", "place"),
         ("which part of Lyon is the theatre in", "place"),  # a part of a place, asked where something is
         ("Which part of the plan did the council drop?", None),  # a part of a thing
+        ("Which parts of the city did the bridge link?", "place"),  # parts of a place
+        ("Which parts of Peru have cases?", "place"),
+        ("Which parts of it were changed?", None),
+        ("Whereabouts on Mars did it land?", "place"),
+        ("From where will the drones be flown?", "place"),
         ("Why are the Baltic states more open?", "reason"),
         ("How come the wood has not rotted?", "reason"),
         ("What reason does management give for the delay?", "reason"),
