@@ -435,7 +435,7 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
         return (
             any(w in NUMBER_WORDS or w in ZERO_WORDS for w in s_words)
             or bool(quantities(sentence) - q_words)
-            or _fraction(_words_of(sentence)[0])  # "less than a fifth of that area"
+            or _fraction(_words_of(sentence)[0], skip=q_words)  # "less than a fifth of that area"
         )
     if answer_type == "date":
         if _ASKS_YEAR.search(question.text):  # "In what year...": a month or "Monday" does not answer
@@ -527,10 +527,12 @@ def _money(sentence: str, found: tuple[str, ...]) -> bool:
     ) or ("free" in found and bool(re.search(r"\b(?:free of charge|for free)\b", sentence, re.IGNORECASE)))
 
 
-def _fraction(found: tuple[str, ...]) -> bool:
-    """A share said in words: "half", "a third", "two fifths"."""
+def _fraction(found: tuple[str, ...], skip: frozenset[str] = frozenset()) -> bool:
+    """A share said in words: "half", "a third", "two fifths" (not one of `skip`: the question's
+    own "half" is no answer to it)."""
     return any(
-        w == "half" or (w in _FRACTIONS and j and (found[j - 1] in NUMBER_WORDS or found[j - 1] == "a"))
+        w not in skip
+        and (w == "half" or (w in _FRACTIONS and j and (found[j - 1] in NUMBER_WORDS or found[j - 1] == "a")))
         for j, w in enumerate(found)
     )
 

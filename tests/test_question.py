@@ -114,6 +114,9 @@ def test_a_share_in_words_answers_a_number_question():
     assert has_answer_type("number", "Surveys suggest that less than a fifth of that area remains.", q)
     assert has_answer_type("number", "Run-off has fallen by roughly half.", q)
     assert not has_answer_type("number", "Surveys suggest that little of that area remains.", q)
+    # the question's own share is no answer: "half" is what it asks about
+    halved = analyse("How many people did the half marathon draw?")
+    assert not has_answer_type("number", "The half marathon drew a big crowd.", halved)
 
 
 def test_an_opening_and_or_so_keeps_the_follow_up_but_not_the_type_hidden():
