@@ -746,8 +746,9 @@ _FUTURE = re.compile(
 def has_strong_type(question: Question, sentence: str) -> bool:
     """Does the sentence hold a person (for "who" questions), a place named after a preposition of
     place (for "where") or a calendar date or a time of day (for "when" questions) that the
-    question does not name, a reason stated as one (for "why" questions), or a name given as one
-    (for "what is it called")? False for other questions."""
+    question does not name, a reason stated as one (for "why" questions), a name given as one
+    (for "what is it called"), or a yes or a no said as one (for yes/no questions)? False for
+    other questions."""
     if question.asks_called:
         return _names_new(_NAMING, sentence, question)
     if question.answer_type == "person":
@@ -771,7 +772,17 @@ def has_strong_type(question: Question, sentence: str) -> bool:
             question.when_tense == "future" and _FUTURE.search(sentence)
         )
         return asks_year and any(y not in question.text for y in _YEAR.findall(sentence))
-    return False
+    # a yes or a no said as one: "will not attempt to revive it", "rejected the suggestion", "made
+    # no commitment", "confirmed", "before deciding whether to appeal"
+    return question.is_yesno and bool(_STANCE.search(sentence))
+
+
+_STANCE = re.compile(
+    r"\b(not|no|never|none|nor|neither|cannot|yet|whether|reject(s|ed)?|den(y|ies|ied)|declined?|refused?|"
+    r"ruled? out|dismiss(ed|es)?|confirm(s|ed)?|agreed?|acknowledged?|admit(s|ted)?|conceded?|promised?|"
+    r"pledged?|vowed?|insist(s|ed)?)\b|n['’]t\b",
+    re.IGNORECASE,
+)
 
 
 # Who leads, runs, owns or founded something: news writing names the role rather than the verb the

@@ -298,6 +298,11 @@ def test_a_question_that_measures_nothing_is_never_missing_its_measure():
         ("So what made the cable fail?", "It failed due to corrosion.", "It failed on Monday."),
         # a name given as one, for a question about what something is called
         ("What is the spacecraft called?", "The lander, named Vesna, touched down.", "The lander touched down on Monday."),
+        # a yes or a no said as one, for a yes/no question
+        ("Will the company try to revive the lander?", "The company said it will not attempt to revive it.",
+         "The lander touched down near the pole on Thursday."),
+        ("Did the committee accept the appeal?", "The appeals committee rejected it on Friday.",
+         "The team lodged an appeal on Thursday."),
     ],
 )
 def test_strong_evidence_of_a_person_a_place_a_date_or_a_reason(question, holds, lacks):
