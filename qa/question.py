@@ -363,7 +363,8 @@ def analyse(text: str) -> Question:
     tokens = words(text)
     refers_back = any(t in _FOLLOWUP_PRONOUNS for t in tokens) or whole.startswith(_FOLLOWUP_OPENERS)
     measure, counted = _measure(lowered)
-    named = _NAMED_ROLE.match(lowered)  # "who is the mayor of...", "who's volterra's ceo"
+    # "who is the mayor of...", "who's volterra's ceo", "which judge heard the case?"
+    named = _NAMED_ROLE.match(lowered) or _WHICH_ROLE.match(lowered)
     # "What will a bottle sell for?" asks for a number though no question word says so
     answer_type = _answer_type(lowered) or ("number" if measure else None)
     return Question(
@@ -660,7 +661,7 @@ _NAME = rf"{_CAPITALISED}(?:\s+(?:(?:de|da|del|van|von|der|le|la|bin|al|ní|ni|m
 _ROLE_NOUNS = (
     r"chair(?:wo)?man|chairperson|chair|president|premier|leader|head|director|secretary|founder|"
     r"spokes(?:person|man|woman)|chief executive|chief|manager|owner|coordinator|lawyer|captain|coach|"
-    r"mayor|minister|governor|chancellor|senator|principal|editor|commissioner|judge|prosecutor|"
+    r"mayor|minister|governor|chancellor|senator|councillor|councilor|principal|editor|commissioner|judge|prosecutor|"
     r"ambassador|superintendent|sheriff|treasurer|dean|curator|ceo|cfo|coo|cto|cio"
 )
 _PERSON = re.compile(
@@ -808,6 +809,7 @@ _ROLE = re.compile(
 # place or body that the question adds, so it is matched as a role, not only as a word. Named by
 # its acronym ("Who is the CEO of Volterra?") or as a leader ("Who is the head of..."), any leader's
 # role counts (`_ROLE`).
+_WHICH_ROLE = re.compile(rf"^(?:which|what)\s+(?:[\w'’-]+\s+)?({_ROLE_NOUNS})s?\b")
 _LEADERS = TITLE_ACRONYMS | {"chief", "chief executive", "leader", "head", "founder", "chair"}
 _NAMED_ROLE = re.compile(
     r"^who(?:['’]s|\s+(?:is|was|are|were|will be|has been|had been))\s+(?:(?:the|its|their|his|her|"
@@ -820,6 +822,9 @@ _NAMED_ROLE = re.compile(
 _ROLE_TITLES = {
     "judge": r"judges?|justices?|magistrates?",
     "prosecutor": r"prosecutors?|prosecuting|state attorneys?|district attorneys?|attorney general",
+    # a minister by the title some governments give one: Kenya's "Cabinet Secretary", the US's
+    # "Secretary of State", Britain's "Secretary of State for Health"
+    "minister": r"ministers?|cabinet secretar(?:y|ies)|secretar(?:y|ies) of state",
     "spokesperson": r"spokes(?:person|man|woman|people)",
     "spokesman": r"spokes(?:person|man|woman|people)",
     "spokeswoman": r"spokes(?:person|man|woman|people)",
