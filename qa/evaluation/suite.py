@@ -19,7 +19,7 @@ COMMITTED = (
     "heldout3_articles.jsonl", "heldout4_articles.jsonl", "heldout5_articles.jsonl", "heldout6_articles.jsonl",
     "heldout7_articles.jsonl", "heldout8_articles.jsonl", "heldout9_articles.jsonl", "heldout10_articles.jsonl",
     "heldout11_articles.jsonl", "heldout12_articles.jsonl", "heldout13_articles.jsonl", "heldout14_articles.jsonl",
-    "heldout15_articles.jsonl", "heldout16_articles.jsonl",
+    "heldout15_articles.jsonl", "heldout16_articles.jsonl", "heldout17_articles.jsonl",
     "train_articles.jsonl", "train2_articles.jsonl",
 )
 
