@@ -253,6 +253,9 @@ _NOUN_WH = {
 }
 
 
+_POINTS_BACK = re.compile(r"\b(?:it|its|them|they|this|that|these|those)\b", re.IGNORECASE)
+
+
 def _asked_wh(q: Question) -> frozenset[str]:
     """The words that introduce what the question asks, in a sentence that withholds it."""
     if q.is_yesno:
@@ -272,7 +275,9 @@ def withheld(q: Question, sentence: str) -> float:
     if not terms:
         return 0.0
     shares = [
-        len(terms & set(tokenize(m.group("rest")))) / len(terms)
+        # what is withheld may point back to what the sentence said before it: "A new study would
+        # be carried out, but it did not say who would prepare it"
+        len(terms & set(tokenize(sentence if _POINTS_BACK.search(m.group("rest")) else m.group("rest")))) / len(terms)
         for pattern in (_WITHHELD, _ASKED_NO_ANSWER)
         for m in pattern.finditer(sentence)
         if m.group("wh").lower() in asked or m.group("wh").lower() == "about"

@@ -125,6 +125,8 @@ _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), f
         # "What is Chile's total quota?", "What was the final tally?"
         r"|^(what|which) (is|was|are|were|will be|would be) ((the|its|their|[\w'’-]+['’]s?) )?(\w+ ){0,2}"
         r"(total|amount|tally|sum|count)\b"
+        # "How did the judges split?", "how was the council divided?": a vote's tally ("6-3")
+        r"|^how (did|was|were|is|are) (the )?([\w'’-]+ ){0,3}(split|divided|divide)\b"
     )),
     ("date", re.compile(
         r"^(((by|since|until|till|from) )?when\b|((in|on|at|by|from|since|until|till|during) )?(what|which) "
@@ -185,13 +187,20 @@ MEASURES = (
         rf"\bhow many (per ?cent|percent|percentage points)\b|\b{_WHAT_THE}(\w+ )?rate\b"
     )),
     ("money", re.compile(
-        rf"\bhow much\b(?=.*\b({_MONEY_WORDS})\b)|\b{_WHAT_THE}(\w+ )?(price|cost|fee|fare|salary|"
-        r"wage|budget|fine|sum)\b|\b(final|total) bill\b"
+        rf"\bhow much\b(?=.*\b({_MONEY_WORDS})\b)|\b{_WHAT_THE}([\w'’]+ )?(price|cost|fee|fare|salary|"
+        r"wage|budget|fine|sum|grant|funding|subsidy|allowance|payout|compensation)\b|\b(final|total) bill\b"
+        # "how much did the festival get?", "how much will he receive?": what is had, unnamed
+        r"|(?<!by )\bhow much (did|does|do|will|would|has|have|had|is|was|are|were|could|can|should) ([\w'’-]+ ){1,4}(get|gets|got|"
+        r"getting|receive|receives|received|receiving|raise|raises|raised|raising|collect|collects|collected|"
+        r"make|makes|made|making|win|wins|won|save|saves|saved)\b"
         r"|\b(sell|sells|sold|retail|retails|priced|go|going|bought|buy) for\b"
         # "What will the new model cost?": "cost" the verb, not a noun after "the", "of", "about"...
         r"|^what (will|would|does|do|did|could|might|should) .*\b(?<!the )(?<!its )(?<!their )(?<!of )"
         r"(?<!about )(?<!a )(?<!total )(?<!the full )cost\b|\bgoing to cost\b"
     )),
+    # "How long is the tunnel going to be?", "how long was the delay": a length or a period
+    ("length", re.compile(r"\bhow long (is|are|was|were|will) (?!it\b|this\b|that\b|they\b|he\b|she\b|we\b|you\b)"
+                          r"(?!.*\b(take|takes|last|lasts|stay|remain|wait|run|continue|go on)\b)")),
     ("period", re.compile(
         r"\bhow long\b|\bhow many (seconds|minutes|hours|days|weeks|months|years|decades|centuries)\b"
     )),
@@ -227,7 +236,8 @@ GENERIC_PEOPLE = _stems("people persons person individuals residents inhabitants
 PEOPLE_GROUPS = tuple(
     _stems(group)
     for group in (
-        "workers employees staff jobs",
+        "workers employees staff jobs positions posts",
+        "couriers riders drivers",  # delivery riders
         "riders passengers commuters travellers travelers users customers",
         "visitors tourists spectators attendees fans",
         "patients participants volunteers",
@@ -254,7 +264,10 @@ PEOPLE_GROUPS = tuple(
 )
 PEOPLE = GENERIC_PEOPLE.union(*PEOPLE_GROUPS)
 # Things counted under several names: "How many homes..." by "about 9,000 households".
-THING_GROUPS = (_stems("homes households houses dwellings flats apartments properties residences"),)
+THING_GROUPS = (
+    _stems("homes households houses dwellings flats apartments properties residences"),
+    _stems("orders deliveries shipments parcels packages"),
+)
 
 
 def _people_like(counted: frozenset[str]) -> frozenset[str]:
@@ -437,6 +450,7 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
             any(w in NUMBER_WORDS or w in ZERO_WORDS for w in s_words)
             or bool(quantities(sentence) - q_words)
             or _fraction(_words_of(sentence)[0], skip=q_words)  # "less than a fifth of that area"
+            or ("times" in question.counted and bool(_ONCE_TWICE.intersection(s_words)))  # "twice"
         )
     if answer_type == "date":
         if _ASKS_YEAR.search(question.text):  # "In what year...": a month or "Monday" does not answer
@@ -585,12 +599,28 @@ def _temperature(sentence: str, found: tuple[str, ...]) -> bool:
     return bool(_TEMPERATURE.search(sentence))
 
 
-_MEASURE_FINDERS = {"money": _money, "percent": _percent, "period": _period, "area": _area, "temperature": _temperature}
+_DISTANCE_UNITS = frozenset(
+    "km kilometre kilometres kilometer kilometers metre metres meter meters m mile miles feet foot ft yards yard".split()
+)
+
+
+def _length(sentence: str, found: tuple[str, ...]) -> bool:
+    """A length ("a 2.3-kilometre tunnel", "96 metres") or, for "how long was the delay", a period."""
+    return _period(sentence, found) or any(
+        w in _DISTANCE_UNITS and _amount_before(found, j) for j, w in enumerate(found)
+    )
+
+
+_MEASURE_FINDERS = {
+    "money": _money, "percent": _percent, "period": _period, "length": _length, "area": _area,
+    "temperature": _temperature,
+}
 COUNT_WINDOW = 3  # "11,400 registered voters": the counted word within this many words after the number
 _SHARE = re.compile(r"\d[\d.,]*\s*(%|percent\b|per\s+cent\b)", re.IGNORECASE)
 NUMBER_OF_WINDOW = 5  # "the number of registered short-term rental units": the counted word
 # within this many words after "number of"
 _NONE = ZERO_WORDS | {"no"}  # "None of the treaties..." counts too
+_ONCE_TWICE = frozenset({"once", "twice", "thrice"})
 
 
 def has_measure(question: Question, sentence: str) -> bool:
@@ -607,6 +637,8 @@ def has_measure(question: Question, sentence: str) -> bool:
     if not question.counted:
         return True
     found = _words_of(_SHARE.sub(" ", sentence))[0]  # "28.4 percent of patients" counts no patients
+    if "times" in question.counted and _ONCE_TWICE & set(found):
+        return True  # "how many times" by "scaled down twice"
     for j, word in enumerate(found):
         before = found[max(0, j - COUNT_WINDOW) : j]
         if any(w.isdigit() or w in NUMBER_WORDS or w in _NONE for w in before):
@@ -832,6 +864,7 @@ _ROLE_TITLES = {
     "chairwoman": r"chair(?:man|woman|person|s)?",
     "chairperson": r"chair(?:man|woman|person|s)?",
 }
+_PLACE_NAMED = re.compile(rf"\b(?:in|at|from|near|across)\s+{_CAPITALISED}(?:\s+{_CAPITALISED})*")
 ROLE_REACH = 30  # "said Agnieszka Wrobel, who has directed", "The club's owner, developer Ann Brandt"
 
 
@@ -857,6 +890,7 @@ def has_role(question: Question, sentence: str) -> bool:
         around = f" {before} . {sentence[match.end() : match.end() + ROLE_REACH]}"  # not the role's capitals
         if question.role == "":  # who leads something: a person, not a body ("led by Aarhus University")
             around = _BODY_NAME.sub(" ", around)
+        around = _PLACE_NAMED.sub(" ", around)  # nor a place: "founded in Bogotá in 2017"
         if any(name not in q_words for name in names_in(around)):
             return True
     return False

@@ -280,6 +280,9 @@ def test_a_sentence_saying_what_is_asked_was_not_given_counts_against_answering(
     assert withheld(analyse("How did the warehouse fire start?"), inquiry) > 0.5
     refused = "The club declined to say whether the coach would be dismissed."
     assert withheld(analyse("Will the coach be sacked?"), refused) > 0.0
+    # what is withheld points back to what the sentence said first ("who would prepare it")
+    study = "A new impact study would be carried out, but the ministry did not say who would prepare it."
+    assert withheld(analyse("Who is going to do the new impact study?"), study) > 0.5
     # the same said of a noun: the noun names the kind of thing withheld
     assert withheld(analyse("How much did the club pay for the striker?"), "The fee was not disclosed.") == 0.0
     assert withheld(analyse("How much did the club pay for the striker?"),
