@@ -198,10 +198,18 @@ MEASURES = (
         r"|^what (will|would|does|do|did|could|might|should) .*\b(?<!the )(?<!its )(?<!their )(?<!of )"
         r"(?<!about )(?<!a )(?<!total )(?<!the full )cost\b|\bgoing to cost\b"
     )),
+    # a vote's tally: "What was the final vote count?", "how did the judges split?" ("6-3", "by 10
+    # votes to 5", "unanimously")
+    ("tally", re.compile(
+        r"\b(vote|voting) (count|tally|result|split|breakdown)\b|\btally\b(?=.*\bvot)"
+        r"|^how (did|was|were|is|are) (the )?([\w'’-]+ ){0,3}(split|divided|divide)\b"
+    )),
     # "How long is the tunnel going to be?", "how long was the delay": a length or a period
     ("length", re.compile(r"\bhow long (is|are|was|were|will) (?!it\b|this\b|that\b|they\b|he\b|she\b|we\b|you\b)"
                           r"(?!.*\b(take|takes|last|lasts|stay|remain|wait|run|continue|go on)\b)")),
     ("period", re.compile(
+        # a race's time: "What was the winning women's time?" ("2 hours 19 minutes 48 seconds")
+        r"\b(winning|finishing|race|record|fastest|personal best) ([\w'’-]+ )?time\b|"
         r"\bhow long\b|\bhow many (seconds|minutes|hours|days|weeks|months|years|decades|centuries)\b"
     )),
     ("area", re.compile(
@@ -611,9 +619,21 @@ def _length(sentence: str, found: tuple[str, ...]) -> bool:
     )
 
 
+_TALLY = re.compile(
+    r"\b\d{1,3}\s*[-–]\s*\d{1,3}\b(?!\s*(?:%|per|year|month|week|day|hour|minute))"
+    rf"|\b(?:\d{{1,3}}|{'|'.join(sorted(NUMBER_WORDS))})\s+(?:votes?\s+)?(?:to|against|in favou?r)\b|\bunanimous(?:ly)?\b",
+    re.IGNORECASE,
+)
+
+
+def _tally(sentence: str, found: tuple[str, ...]) -> bool:
+    """A vote's tally: "voted 5-2", "passed by 10 votes to 5", "12 in favour", "unanimously"."""
+    return bool(_TALLY.search(sentence))
+
+
 _MEASURE_FINDERS = {
     "money": _money, "percent": _percent, "period": _period, "length": _length, "area": _area,
-    "temperature": _temperature,
+    "temperature": _temperature, "tally": _tally,
 }
 COUNT_WINDOW = 3  # "11,400 registered voters": the counted word within this many words after the number
 _SHARE = re.compile(r"\d[\d.,]*\s*(%|percent\b|per\s+cent\b)", re.IGNORECASE)

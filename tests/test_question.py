@@ -181,6 +181,11 @@ def test_days_of_the_month_and_bare_years_are_not_quantities():
         ("how much did the festival get from the ministry", "money"),  # what is had, unnamed
         ("What is the festival's grant for 2026?", "money"),
         ("How long is the tunnel going to be?", "length"),  # a length, or a period ("how long was the delay")
+        ("what was the final vote count on the rules", "tally"),  # a vote's tally
+        ("What was the final tally in the board's vote?", "tally"),
+        ("how did the judges split on the decision?", "tally"),
+        ("What was the winning women's time?", "period"),  # a race's time
+        ("What was the best time to visit?", None),
         ("How long will it take?", "period"),
         ("How long is the strike going to last?", "period"),
         ("What does each extra percentage point of pay add to the bill?", None),
@@ -242,6 +247,9 @@ def test_measure_of_a_number_question(question, measure):
         ("What is the area of the new park?", "The park spans 12 square kilometres.", "The park has 12 kilometres of paths."),
         ("How long is the tunnel going to be?", "It includes a 2.3-kilometre tunnel.", "It includes a tunnel."),
         ("How long was the delay?", "The delay lasted 40 minutes.", "The delay angered 40 drivers."),
+        ("What was the final vote count?", "The measure passed by 10 votes to 5.", "The council voted on Thursday."),
+        ("How did the judges split?", "In a 6-3 decision, the court ruled.", "It lost appeals in 2019-2020."),
+        ("What was the vote result?", "The board approved it unanimously.", "Ann Lee voted in favour."),
         # a count of times by "twice"; deliveries by another name, couriers as riders
         ("How many times was the plan cut back?", "The plan was scaled down twice.", "The plan was scaled down."),
         ("How many orders had he delivered?", "He had completed 2,900 deliveries.", "He had ridden 2,900 km."),
