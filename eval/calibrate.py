@@ -147,9 +147,8 @@ def _introduces(view, passage: Passage, support: list[str], q: Question) -> bool
     concessions." before them): the answer brings what it announces (qa.answering.announced), so
     it leads to the evidence as well as the items do."""
     entry = view.entries[passage.doc_id]
-    return any(
-        fold(entry.doc.text[s.start : s.end]) in gold for s in announced(passage, view, q) for gold in support
-    )
+    following = [fold(entry.doc.text[s.start : s.end]) for s in announced(passage, view, q)]
+    return any(gold in text or text in gold for text in following for gold in support)
 
 
 def _squad_items(dataset: Path, workdir: Path) -> list[Item]:
