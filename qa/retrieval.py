@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -75,6 +76,9 @@ FEATURES = (
     "document_lexical",  # IDF-weighted share of the question's terms in the sentence's whole
     # document: in a pooled corpus the evidence sits in the document about what is asked, which
     # holds the question's words somewhere; within one document every sentence has the same value
+    "quoted",  # share of the sentence's characters inside quotation marks: a quote says what someone
+    # said, seldom the fact a question asks for ("How long is the tunnel?" is not answered by
+    # '"But a tunnel is not automatically harmless," she said.')
     "previous_paragraph",  # for a follow-up, IDF-weighted share of the previous answer's terms in
     # the sentence's paragraph: what is asked next often sits beside what was said ("so when is he
     # allowed back in?" after an answer about a farmer who will not leave his cows); 0 otherwise
@@ -238,6 +242,33 @@ def soft_matches(question_words: tuple[str, ...], weights: np.ndarray, sentences
     return found
 
 
+_QUOTE_MARKS = "\"“”"
+
+
+def quoted_share(text: str) -> float:
+    """The share of the text's characters inside quotation marks. A quote may run over several
+    sentences: one opened and not closed runs to the sentence's end, and a sentence whose first
+    mark closes a quote was inside it from its start."""
+    text = text.strip()
+    inside, opened, first = 0, None, True
+    for i, c in enumerate(text):
+        if c not in _QUOTE_MARKS:
+            continue
+        # a straight mark opens after a space (or at the start) and closes after a word
+        closes = c == "”" or (c == '"' and i > 0 and not text[i - 1].isspace() and text[i - 1] not in "([")
+        if closes and opened is not None:
+            inside += i - opened
+            opened = None
+        elif closes and first:
+            inside += i  # the sentence goes on a quote opened before it
+        elif not closes and opened is None:
+            opened = i + 1
+        first = False
+    if opened is not None:
+        inside += len(text) - opened
+    return min(1.0, inside / len(text)) if text else 0.0
+
+
 @dataclass(frozen=True)
 class _SentenceFacts:
     """What a sentence brings to its features whatever the question: computed once, cached."""
@@ -252,6 +283,7 @@ class _SentenceFacts:
     words: tuple[str, ...]  # content words (content_words), for the word-vector features
     chunks: tuple[str, ...]  # ids of the chunks holding the sentence
     headline: bool  # on the document's first line
+    quoted: float  # share of its characters inside quotation marks
 
     @classmethod
     def of(cls, view: IndexView, doc_id: str, i: int) -> "_SentenceFacts":
@@ -275,6 +307,7 @@ class _SentenceFacts:
             words=content_words(text),
             chunks=tuple(chunk_id(doc_id, c) for c in _chunks_of(i, len(entry.sentences))),
             headline=sentence.line == entry.sentences[0].line,
+            quoted=quoted_share(text),
         )
 
 
@@ -535,6 +568,7 @@ class Retriever:
             1.0 if has_strong_type(q, facts.text) else 0.0,
             1.0 if has_role(q, facts.text) else 0.0,
             asked.document_terms[doc_id],
+            facts.quoted,
             coverage(asked.previous, facts.paragraph_tokens) if asked.previous else 0.0,
         ]
         return (doc_id, view.entries[doc_id].sentences[i], facts.text), values

@@ -11,7 +11,7 @@ from qa.chunking import Sentence, chunk_window, sentence_id
 from qa.ingest import CHUNK_OVERLAP, CHUNK_SIZE
 from qa.retrieval import (
     FEATURES, PARAGRAPH_REACH, RERANK, RERANK_FEATURES, SOFT_MATCH, Passage, Retriever, _chunks_of, encode_question,
-    late_interaction, rerank, soft_matches,
+    late_interaction, quoted_share, rerank, soft_matches,
 )
 
 HARBOUR = """Port of Valmora to build a new ferry terminal
@@ -280,3 +280,12 @@ def test_a_question_about_who_runs_something_reaches_the_sentence_naming_the_rol
     assert any("chief executive" in text for text in found)
     other = [p.text for p in narrow.run("What did the lander's camera photograph?", top_k=50)]
     assert not any("chief executive" in text for text in other)  # only for questions about a role
+
+
+def test_the_share_of_a_sentence_inside_quotation_marks():
+    assert quoted_share("The plant opened in 2019.") == 0.0
+    assert quoted_share("“We are asking for apprenticeships, not only a ceremony.”") > 0.9
+    assert 0.3 < quoted_share('He called it "the hardest decision I have had to make", and left.') < 0.7
+    # a quote running over sentences: opened and not closed, or closed without opening here
+    assert quoted_share('"But a tunnel is not automatically harmless.') > 0.9
+    assert quoted_share('We want a full study before a single metre is dug," she said.') > 0.7
