@@ -20,6 +20,7 @@ COMMITTED = (
     "heldout7_articles.jsonl", "heldout8_articles.jsonl", "heldout9_articles.jsonl", "heldout10_articles.jsonl",
     "heldout11_articles.jsonl", "heldout12_articles.jsonl", "heldout13_articles.jsonl", "heldout14_articles.jsonl",
     "heldout15_articles.jsonl", "heldout16_articles.jsonl", "heldout17_articles.jsonl",
+    "heldout18_articles.jsonl",
     "train_articles.jsonl", "train2_articles.jsonl",
 )
 
