@@ -125,8 +125,6 @@ _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), f
         # "What is Chile's total quota?", "What was the final tally?"
         r"|^(what|which) (is|was|are|were|will be|would be) ((the|its|their|[\w'’-]+['’]s?) )?(\w+ ){0,2}"
         r"(total|amount|tally|sum|count)\b"
-        # "How did the judges split?", "how was the council divided?": a vote's tally ("6-3")
-        r"|^how (did|was|were|is|are) (the )?([\w'’-]+ ){0,3}(split|divided|divide)\b"
     )),
     ("date", re.compile(
         r"^(((by|since|until|till|from) )?when\b|((in|on|at|by|from|since|until|till|during) )?(what|which) "
