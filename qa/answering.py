@@ -127,7 +127,8 @@ _ORDINAL = (
 _WORD_NUMBER = {w: str(i + 1) for words in (SMALL_NUMBERS, _ORDINAL) for i, w in enumerate(words)}
 _NUMBER_WORD = re.compile(rf"\b({'|'.join(_WORD_NUMBER)})\b", re.IGNORECASE)
 _ORDINAL_WORD = re.compile(rf"\b({'|'.join(_ORDINAL[1:])})\b", re.IGNORECASE)  # "first" is often paraphrased
-_NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|without|cannot)\b|n['’]t\b", re.IGNORECASE)
+# (not "no" in a compound: "the no-work zone", "a no-confidence vote")
+_NEGATION = re.compile(r"\b(not|no(?!-)|never|none|neither|nor|without|cannot)\b|n['’]t\b", re.IGNORECASE)
 # ... and in the evidence, a word that says no: "Which countries said no to troops?" is answered
 # by "several countries rejected the idea"
 _SAYS_NO = re.compile(
@@ -211,14 +212,18 @@ _OPPOSITE = _both_ways(_OPPOSITES)
 
 
 # A sentence that says something is not known or not given, and what: "did not say when ...",
-# "declined to say whether ...", "to investigate how ...", "it is unclear why ...". General English.
+# "declined to say whether ...", "to investigate how ...", "it is unclear why ...", "too early to
+# say whether ...". General English.
 _WITHHELD = re.compile(
     r"\b(?:(?:(?:did|does|do|would|could|will|has|have|had|is|are|was|were)\s*(?:not|n['’]t)\s+(?:yet\s+)?"
     r"|(?:declined|refused|(?:was|were) unable) to\s+)"
     r"(?:say|said|disclose|disclosed|reveal|revealed|specify|specified|confirm|confirmed|explain|explained|"
     r"know|known|clear|decided|determined|establish|established)"
-    r"|investigat\w*|to (?:determine|establish|find out)|unclear|unknown)\s+"
-    r"(?P<wh>when|whether|if|how much|how many|how long|how|who|whom|what|where|why|which)\b(?P<rest>[^.;]*)",
+    r"|investigat\w*|to (?:determine|establish|find out)|unclear|unknown|too (?:early|soon) to (?:say|tell|know))\s+"
+    r"(?P<wh>when|whether|if|how much|how many|how long|how|who|whom|what|where|why|which)\b"
+    # what is withheld ends where the sentence goes on to what it does say: "declined to say how
+    # much the pause was costing the company, which is investing $260 million in the project"
+    r"(?P<rest>[^.;]*?)(?=,\s*(?:which|who|but|although|though|while|whose)\b|[.;]|$)",
     re.IGNORECASE,
 )
 

@@ -21,7 +21,7 @@ from .citations import strip_marks
 from .index import Index, IndexView
 from .ingest import SyncReport, copy_into_corpus, sync_corpus
 from .llm import LLMAnswerer, LLMError, load_config
-from .question import analyse, is_bare, names_in, parts
+from .question import DAYS, MONTHS, analyse, is_bare, names_in, parts
 from .retrieval import Passage, Retriever
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,9 @@ def clean_question(question: str) -> str:
     return cleaned
 
 
+_CALENDAR = frozenset(MONTHS[:12]) | frozenset(DAYS)  # not "Jan" (a name too)
+
+
 def follow_up(question: str, history: History) -> tuple[str, str]:
     """What a follow-up needs from the conversation, else nothing: (context, previous answer).
 
@@ -105,7 +108,11 @@ def follow_up(question: str, history: History) -> tuple[str, str]:
         return "", ""
     last_question, last_answer = history[-1]
     previous = strip_marks(last_answer)
-    names = list(dict.fromkeys(names_in(previous, folded=False)))
+    # who "she" is: named in the previous answer or, failing that, in the previous question ("How
+    # much did she chip in?" after "Who is Fumiko Yasuda?" and an answer that names only a place);
+    # never a day or a month ("At 4:10 a.m. on Tuesday")
+    named = names_in(previous, folded=False) + names_in(last_question, folded=False)
+    names = list(dict.fromkeys(n for n in named if n.lower() not in _CALENDAR))
     if is_bare(asked):
         return " ".join([last_question, *names[:FOLLOW_UP_NAMES]]), previous
     return (" ".join(names[:FOLLOW_UP_NAMES]) if names else last_question), previous

@@ -74,6 +74,7 @@ class Question:
     names: tuple[str, ...]  # capitalised names in the question, folded
     measure: str | None = None  # what a number question measures: see MEASURES
     counted: tuple[str, ...] = ()  # for measure 'count': the words of what is counted ("how many buses")
+    subset: tuple[str, ...] = ()  # ... and of the part of it asked about ("how many of the donors were women")
     asks_role: bool = False  # a "who" question about who leads, runs, owns or founded something
     role: str = ""  # the role such a question names outright: "mayor" ("Who is the mayor of Pine Ridge?")
     asks_called: bool = False  # asks what something is called ("What is the spacecraft called?")
@@ -187,10 +188,13 @@ MEASURES = (
     ("money", re.compile(
         rf"\bhow much\b(?=.*\b({_MONEY_WORDS})\b)|\b{_WHAT_THE}([\w'’]+ )?(price|cost|fee|fare|salary|"
         r"wage|budget|fine|sum|grant|funding|subsidy|allowance|payout|compensation)\b|\b(final|total) bill\b"
-        # "how much did the festival get?", "how much will he receive?": what is had, unnamed
+        # "how much did the festival get?", "how much will he receive?", "how much did she chip in?",
+        # "how much are they putting into it?": what is had or given, unnamed
         r"|(?<!by )\bhow much (did|does|do|will|would|has|have|had|is|was|are|were|could|can|should) ([\w'’-]+ ){1,4}(get|gets|got|"
         r"getting|receive|receives|received|receiving|raise|raises|raised|raising|collect|collects|collected|"
-        r"make|makes|made|making|win|wins|won|save|saves|saved)\b"
+        r"make|makes|made|making|win|wins|won|save|saves|saved|give|gives|gave|giving|donate|donates|donated|"
+        r"donating|contribute|contributes|contributed|contributing|pledge|pledges|pledged|chip in|chipped in|"
+        r"put in|put into|puts in|puts into|putting in|putting into|pour|pours|poured|pouring)\b"
         r"|\b(sell|sells|sold|retail|retails|priced|go|going|bought|buy) for\b"
         # "What will the new model cost?": "cost" the verb, not a noun after "the", "of", "about"...
         r"|^what (will|would|does|do|did|could|might|should) .*\b(?<!the )(?<!its )(?<!their )(?<!of )"
@@ -218,6 +222,9 @@ MEASURES = (
     ("count", re.compile(r"\bhow many\b")),
 )
 _COUNTED = re.compile(r"\bhow many (?:of (?:the |their |its |his |her )?)?((?:[\w'’-]+ ){0,3})")
+# "how many of the donors were from the United States": the count of a part, said by what the part
+# is (not by what was done to it: "how many of them were injured" is a count of its own)
+_SUBSET = re.compile(r"\bhow many of [\w'’ -]+? (?:were|are|was|is|will be) ((?:[\w'’-]+ ?){1,5})\W*$")
 
 
 @lru_cache(maxsize=65_536)
@@ -250,7 +257,7 @@ PEOPLE_GROUPS = tuple(
         "soldiers troops",
         "victims casualties deaths",
         "evacuees refugees migrants survivors",
-        "students pupils children",
+        "students pupils children kids",
         "men males boys",
         "women females girls",
         "adults",
@@ -269,10 +276,12 @@ PEOPLE_GROUPS = tuple(
     )
 )
 PEOPLE = GENERIC_PEOPLE.union(*PEOPLE_GROUPS)
-# Things counted under several names: "How many homes..." by "about 9,000 households".
+# Things counted under several names: "How many homes..." by "about 9,000 households"; people
+# counted by where they are from ("from abroad" by "from outside Japan").
 THING_GROUPS = (
     _stems("homes households houses dwellings flats apartments properties residences"),
     _stems("orders deliveries shipments parcels packages"),
+    _stems("abroad overseas foreign foreigners outside international"),  # "how many were from abroad"
 )
 
 
@@ -298,6 +307,18 @@ def _measure(lowered: str) -> tuple[str | None, tuple[str, ...]]:
         if not word.isdigit():
             counted.append(word)
     return kind, tuple(counted)
+
+
+_PARTICIPLES = frozenset("hurt born taken given seen found sold lost shot hit held kept left made built caught paid sent put spent won".split())
+
+
+def _subset(lowered: str) -> tuple[str, ...]:
+    """The words of the part a count is of (`Question.subset`), if the question asks for one."""
+    match = _SUBSET.search(lowered)
+    said = words(match.group(1)) if match else []
+    if not said or said[0].endswith("ed") or said[0] in _PARTICIPLES:
+        return ()
+    return tuple(w for w in said if w not in STOPWORDS and not w.isdigit())
 
 
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -355,15 +376,20 @@ _CHAT_SPELLINGS = {
     "cuz": "because", "thru": "through",
 }
 _CHAT_SPELLING = re.compile(rf"\b({'|'.join(_CHAT_SPELLINGS)})\b", re.IGNORECASE)
+# Titles shortened as people say them: "what is he asking the PM for" (not a time: "3 pm")
+_SHORT_TITLES = {"pm": "prime minister", "mp": "member of parliament", "mps": "members of parliament", "vp": "vice president"}
+_SHORT_TITLE = re.compile(rf"(?<!\d )(?<!\d)\b({'|'.join(_SHORT_TITLES)})\b(?!\.)", re.IGNORECASE)
 
 
 def standard_spelling(text: str) -> str:
-    """The question with chat spellings written out: "whats" -> "what's", "ppl" -> "people"."""
+    """The question with chat spellings and short titles written out: "whats" -> "what's", "ppl"
+    -> "people", "the PM" -> "the prime minister"."""
     def standard(match: re.Match[str]) -> str:
         written = _CHAT_SPELLINGS[match.group(0).lower()]
         return written[0].upper() + written[1:] if match.group(0)[0].isupper() else written
 
-    return _CHAT_SPELLING.sub(standard, text)
+    text = _CHAT_SPELLING.sub(standard, text)
+    return _SHORT_TITLE.sub(lambda match: _SHORT_TITLES[match.group(0).lower()], text)
 
 
 # Words a chatty or follow-up question opens with before its question word ("and why did they do
@@ -373,6 +399,24 @@ _DISCOURSE = re.compile(r"^(?:(?:and|so|but|ok|okay|well|then|now|oh|hmm|right)\
 
 # "What is the spacecraft called?", "what was the storm named", "What name did they give it?"
 _ASKS_CALLED = re.compile(r"\b(called|named|dubbed)\W*$|^what name\b")
+
+
+# "open again" is "reopen", "build it again" "rebuild": the verb with "re-" is a term too (verbs
+# news writing often writes so; "be open to lorries again" makes no "relorries")
+_AGAIN = re.compile(
+    r"\b(open|start|build|construct|elect|launch|join|enter|appear|emerge|unite|apply|sell|fill|write|run|"
+    r"connect|introduce|test|negotiate|consider|examine|assess|organi[sz]e|settle|locate|publish|release|"
+    r"issue|hire|train|sign|capture|gain|claim|name|count|establish|activate|design|develop|stock|plant|"
+    r"load|stage|invest|instate|play|visit|try)(?: (?:up|back|it|them))? again\b",
+    re.IGNORECASE,
+)
+
+
+_HOW_MUCH = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
+
+
+def _again_terms(text: str) -> list[str]:
+    return [f"re{match.group(1).lower()}" for match in _AGAIN.finditer(text)]
 
 
 def analyse(text: str) -> Question:
@@ -386,16 +430,21 @@ def analyse(text: str) -> Question:
     named = _NAMED_ROLE.match(lowered) or _WHICH_ROLE.match(lowered)
     # "What will a bottle sell for?" asks for a number though no question word says so
     answer_type = _answer_type(lowered) or ("number" if measure else None)
+    # "how many" and "how much" ask for a quantity (`measure`) and are no topic: "many" in a sentence is no answer
+    terms = tuple(dict.fromkeys(tokenize(_HOW_MUCH.sub(" ", text)) + tokenize(" ".join(_again_terms(text)))))
+    names = () if _cased_throughout(text) else tuple(dict.fromkeys(names_in(text)))
     return Question(
         text=text,
-        terms=tuple(tokenize(text)),
+        terms=terms,
         answer_type=answer_type,
         is_list=bool(_LIST_CUES.search(lowered)),
         is_yesno=bool(re.match(_AUXILIARY, lowered)),
-        refers_back=refers_back or len(tokens) <= 3,
-        names=() if _cased_throughout(text) else tuple(dict.fromkeys(names_in(text))),
+        # ... or too little to stand alone: "Which areas were hit?" (by what?)
+        refers_back=refers_back or len(tokens) <= 3 or (len(set(terms)) <= 2 and not names),
+        names=names,
         measure=measure,
         counted=counted,
+        subset=_subset(lowered) if measure == "count" else (),
         asks_role=answer_type == "person" and bool(named or _ASKS_ROLE.search(lowered)),
         # an acronym or a leader asks for any leader's role: articles often spell it out ("Chief
         # Executive Priya Raman"), or name the head of a body by its own title ("the union's president")
@@ -638,6 +687,9 @@ _SHARE = re.compile(r"\d[\d.,]*\s*(%|percent\b|per\s+cent\b)", re.IGNORECASE)
 NUMBER_OF_WINDOW = 5  # "the number of registered short-term rental units": the counted word
 # within this many words after "number of"
 _NONE = ZERO_WORDS | {"no"}  # "None of the treaties..." counts too
+# What is counted named first, then its count: "Of the affected users, 7.1 million were on prepaid
+# plans", "Of the 40 boats, six sank" (the counted word, then the number opening the next clause)
+_OF_THE_WHOLE = re.compile(r"\bof (?:the|those|these|its|their|his|her|all)\s+([^,.;:]{1,60}),\s*([^,.;:]{1,40})", re.IGNORECASE)
 _ONCE_TWICE = frozenset({"once", "twice", "thrice"})
 
 
@@ -657,6 +709,14 @@ def has_measure(question: Question, sentence: str) -> bool:
     found = _words_of(_SHARE.sub(" ", sentence))[0]  # "28.4 percent of patients" counts no patients
     if "times" in question.counted and _ONCE_TWICE & set(found):
         return True  # "how many times" by "scaled down twice"
+    if question.subset and not any(_counts(question.subset, w) for w in _words_of(sentence)[0]):
+        return False  # "how many of the donors were women" by a count of donors alone
+    for whole in _OF_THE_WHOLE.finditer(_SHARE.sub(" ", sentence)):
+        count = _words_of(whole.group(2))[0][:COUNT_WINDOW]
+        if any(w.isdigit() or w in NUMBER_WORDS for w in count) and any(
+            _counts(question.counted, w) for w in _words_of(whole.group(1))[0]
+        ):
+            return True
     for j, word in enumerate(found):
         before = found[max(0, j - COUNT_WINDOW) : j]
         if any(w.isdigit() or w in NUMBER_WORDS or w in _NONE for w in before):
@@ -741,9 +801,15 @@ _CALENDAR = re.compile(r"\bmay\s+\d|\d\s+may\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.
 
 
 # A reason stated as one: "because", "due to", "so that"... (not "after" or "could", which
-# `_REASON` counts as a weaker sign).
+# `_REASON` counts as a weaker sign). "Due to" before a verb says what is scheduled, not why: "due
+# to be completed by the end of 2026", "due to open in May".
+_SCHEDULED = (
+    r"be|begin|start|restart|open|reopen|close|end|finish|complete|expire|resume|return|launch|arrive|meet|"
+    r"take|go|come|run|hold|vote|rule|decide|appear|face|report|announce|publish|sign|retire|leave|travel|"
+    r"visit|testify|speak|deliver"
+)
 _STRONG_REASON = re.compile(
-    r"\b(because|due to|owing to|as a result|so that|in order to|thanks to|the reason|reasons? (for|why)|"
+    rf"\b(because|due to(?! (?:{_SCHEDULED})\b)|owing to|as a result|so that|in order to|thanks to|the reason|reasons? (for|why)|"
     r"blam\w*|caused by|driven by|the result of|to avoid|to prevent|to protect|to reduce|to cut|to ensure|"
     r"traced (?:\w+ ){0,3}to|(?:main|likely|probable|chief|primary) (?:source|cause)|attributed to|triggered by|"
     r"arguing that|argued that|on (?:the )?grounds (?:that|of)|citing|concerns? (?:that|about|over)|"
@@ -824,14 +890,16 @@ def has_strong_type(question: Question, sentence: str) -> bool:
         )
         return asks_year and any(y not in question.text for y in _YEAR.findall(sentence))
     # a yes or a no said as one: "will not attempt to revive it", "rejected the suggestion", "made
-    # no commitment", "confirmed", "before deciding whether to appeal"
+    # no commitment", "confirmed", "before deciding whether to appeal", "opposed the bill", "abstained"
+    # (what someone did, not what was done to it: "must be approved by the council")
     return question.is_yesno and bool(_STANCE.search(sentence))
 
 
 _STANCE = re.compile(
     r"\b(not|no|never|none|nor|neither|cannot|yet|whether|reject(s|ed)?|den(y|ies|ied)|declined?|refused?|"
     r"ruled? out|dismiss(ed|es)?|confirm(s|ed)?|agreed?|acknowledged?|admit(s|ted)?|conceded?|promised?|"
-    r"pledged?|vowed?|insist(s|ed)?)\b|n['’]t\b",
+    r"pledged?|vowed?|insist(s|ed)?|oppos(e|es|ed|ing)|objected|welcomed?|critici[sz](es|ed)|voted (for|against)|"
+    r"abstain(s|ed)?|(backed|support(s|ed)|endorsed?|approved?)(?! by\b))\b|n['’]t\b",
     re.IGNORECASE,
 )
 
@@ -884,6 +952,26 @@ _ROLE_TITLES = {
 }
 _PLACE_NAMED = re.compile(rf"\b(?:in|at|from|near|across)\s+{_CAPITALISED}(?:\s+{_CAPITALISED})*")
 ROLE_REACH = 30  # "said Agnieszka Wrobel, who has directed", "The club's owner, developer Ann Brandt"
+# The body a role is held in, named after it ("president of the advocacy group Konsyumer Watch",
+# "director at Vientos del Sur", "who chairs the Senate committee") or before it, as an acronym or
+# a possessive ("NTC Commissioner Ernesto Lacson", "the mission's principal investigator"); not a
+# name that follows a title ("Chief executive Ramon Villaflor": the holder), nor a portfolio
+# ("Energy Minister", "Cabinet Secretary for Agriculture")
+_HELD_AT = re.compile(r"\s+(?:(?:of|at)\s+(?:the\s+|a\s+|an\s+)?|(?:the|a|an)\s+)(?:[a-z][\w'’-]*\s+){0,3}?[A-Z][^,.;:()\"“”]*")
+_HELD_BY = re.compile(r"(?:[A-Z][\w'’.-]*\s+)*[\w.-]+['’]s\s+$|\b[A-Z]{2,}\s+$")
+_CAPITAL = re.compile(r"\b[A-Z][\w'’.-]*")
+
+
+def _held_elsewhere(match: re.Match[str], sentence: str, q_words: frozenset[str]) -> bool:
+    """Is the role at `match` held in a body the sentence names and the question has no word of
+    ("Who's the boss at Kapit?" and "Liza Manalo, president of the advocacy group Konsyumer Watch";
+    not "Who runs the residents group?" and "president of the Cerro Mirador residents' association")?"""
+    found = [f.group(0) for f in (
+        _HELD_AT.match(sentence, match.end()), _HELD_BY.search(sentence[max(0, match.start() - ROLE_REACH) : match.start()])
+    ) if f]
+    said = {w for text in found for w in words(text) if w not in STOPWORDS and len(w) > 1}
+    named = any(fold(w) not in STOPWORDS for text in found for w in _CAPITAL.findall(text))  # not "The company's"
+    return named and not said & q_words
 
 
 def has_role(question: Question, sentence: str) -> bool:
@@ -896,12 +984,12 @@ def has_role(question: Question, sentence: str) -> bool:
         return False
     title = _ROLE_TITLES.get(question.role, rf"{question.role}s?")
     pattern = re.compile(rf"\b(?:{title})\b", re.IGNORECASE) if question.role else _ROLE
-    matches = list(pattern.finditer(sentence))
+    q_words = _words_of(question.text)[1]
+    matches = [match for match in pattern.finditer(sentence) if not _held_elsewhere(match, sentence, q_words)]
     if not matches:
         return False
     if has_strong_type(question, sentence):  # "said Dr. Priya Deshmukh, an associate professor ... who led the study"
         return True
-    q_words = _words_of(question.text)[1]
     for match in matches:
         # a name beside it, who may hold it: "the judge said" names no one, "the work ran late" no role
         before = sentence[max(0, match.start() - ROLE_REACH) : match.start()]

@@ -33,7 +33,7 @@ from .documents import Document
 from .keyword import tokenize
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_NEGATION = re.compile(r"\b(not|no|never|none|nobody|nothing|neither|nor|without)\b|n['’]t\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(not|no(?!-)|never|none|nobody|nothing|neither|nor|without)\b|n['’]t\b", re.IGNORECASE)
 _MARKS_ONLY = re.compile(r"^(?:\s*\[\d{1,3}\])+\s*[.,;:]?\s*")
 _DIRECTIVE = re.compile(
     r"\b(ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,60}\b(instructions?|prompts?|rules|guidelines|directions)\b"

@@ -56,6 +56,13 @@ def test_a_follow_up_of_question_words_alone_carries_the_previous_question_and_w
     assert conversation_context("What did she say?", history) == "Helen Tesfay"
 
 
+def test_she_may_be_who_the_previous_question_named_but_never_a_day():
+    history = [("Who is Fumiko Yasuda?", "An 84-year-old regular who has bathed at Hinode-yu since 1965 [1].")]
+    assert conversation_context("How much did she chip in?", history) == "Hinode-yu Fumiko Yasuda"
+    history = [("When did the outage begin?", "At 4:10 a.m. on Tuesday 24 February [1].")]
+    assert conversation_context("Which areas were hit?", history) == "When did the outage begin?"
+
+
 def test_a_follow_up_carries_the_answer_before_it_without_its_marks():
     history = [("Who leads?", "The leader is Kaja Kallas [1].")]
     context, previous = follow_up("What did she say?", history)

@@ -80,7 +80,13 @@ def test_list_and_yes_no_questions():
 def test_pronouns_and_ellipsis_mark_a_follow_up():
     assert analyse("What did he say on Feb. 29?").refers_back
     assert analyse("And which ones are more open to it?").refers_back
+    assert analyse("Which areas were hit?").refers_back  # too little to stand alone: hit by what?
     assert not analyse("Who is the French foreign minister?").refers_back
+
+
+def test_a_verb_done_again_is_also_looked_for_with_re():
+    assert "reopen" in analyse("when does the bathhouse open again").terms
+    assert analyse("Will the road be open to lorries again?").terms == ("road", "open", "lorri")
 
 
 def test_names_skip_the_first_word_and_fold_accents():
@@ -100,6 +106,12 @@ def test_chat_spellings_are_read_as_the_contractions_they_stand_for():
     assert analyse("whos the transit director").answer_type == "person"
     assert analyse("Whats the plan, and why didnt she back it?").text == "What's the plan, and why didn't she back it?"
     assert analyse("how many ppl were in the study").counted == ("people",)
+
+
+def test_short_titles_are_read_written_out_but_not_times_of_day():
+    assert analyse("what is he asking the PM for").text == "what is he asking the prime minister for"
+    assert analyse("Which MPs voted?").text == "Which members of parliament voted?"
+    assert analyse("what happened at 3 pm").text == "what happened at 3 pm"
 
 
 def test_number_must_be_new_to_the_question():
@@ -179,6 +191,9 @@ def test_days_of_the_month_and_bare_years_are_not_quantities():
         ("How cold does it get at night?", "temperature"),
         ("How much water does the lake hold?", None),  # an amount, of no kind named here
         ("how much did the festival get from the ministry", "money"),  # what is had, unnamed
+        ("How much did she chip in?", "money"),  # ... or given
+        ("how much are they putting into the project", "money"),
+        ("how much time did they give her", None),
         ("What is the festival's grant for 2026?", "money"),
         ("How long is the tunnel going to be?", "length"),  # a length, or a period ("how long was the delay")
         ("what was the final vote count on the rules", "tally"),  # a vote's tally
@@ -254,6 +269,17 @@ def test_measure_of_a_number_question(question, measure):
         ("How many times was the plan cut back?", "The plan was scaled down twice.", "The plan was scaled down."),
         ("How many orders had he delivered?", "He had completed 2,900 deliveries.", "He had ridden 2,900 km."),
         ("How many riders work for the app?", "It has about 48,000 active couriers.", "It has about 48,000 restaurants."),
+        # what is counted named first, then its count; a share of it is no count
+        ("How many of the affected customers were prepaid users?", "Of the affected users, 7.1 million were on prepaid plans.",
+         "Of the shoots planted in 2024, about 60 percent were prepaid users."),
+        ("how many kids got hurt", "Of those 312, 87 were children under 10.", "Of those 312, 87 were horses."),
+        # a count of a part needs the part: a count of the whole is no answer
+        ("How many of the participants were women?", "It enrolled 400 participants, 210 of them women.",
+         "It enrolled 400 participants."),
+        ("how many of the donors were from the united states", "Of the 5,912 donors, 1,140 were from the United States.",
+         "Of the 5,912 donors, 1,140 gave from outside Japan."),
+        ("How many of the donors were from abroad?", "Of the 5,912 donors, 1,140 gave from outside Japan.",
+         "Of the 5,912 donors, 1,140 gave online."),
         # a currency's name that is also a word is money after a scale word
         ("How much money did the parents give?", "Donations totalled 3.2 billion won.", "Founded in 1990, won the cup."),
     ],
@@ -323,6 +349,11 @@ def test_a_question_that_measures_nothing_is_never_missing_its_measure():
          "The lander touched down near the pole on Thursday."),
         ("Did the committee accept the appeal?", "The appeals committee rejected it on Friday.",
          "The team lodged an appeal on Thursday."),
+        ("Did the association back the new law?", "The association opposed the bill.",
+         "Changes to the law must be approved by the council."),  # what was done to it is no stance
+        # "due to" before a verb says what is scheduled
+        ("Why did the network crash?", "The crash was due to a faulty update.",
+         "A second site is due to be completed by the end of 2026."),
     ],
 )
 def test_strong_evidence_of_a_person_a_place_a_date_or_a_reason(question, holds, lacks):
@@ -433,3 +464,16 @@ def test_a_role_named_outright_is_found_by_its_name_without_the_place_it_is_of()
     assert lawyer.asks_role and lawyer.role == "lawyer"
     assert has_role(lawyer, "The family's lawyer, Ines Duarte, said they would appeal.")
     assert not has_role(lawyer, "Director Ines Duarte said they would appeal.")
+
+
+def test_a_role_held_in_a_body_the_question_does_not_name_is_not_the_one_asked_about():
+    boss = analyse("who's the boss at kapit mobile")
+    assert not has_role(boss, "Liza Manalo, president of the advocacy group Konsyumer Watch, said so.")
+    assert not has_role(boss, "Senator Miguel Trinidad, who chairs the Senate committee, said so.")
+    assert not has_role(boss, "It was a disaster, said NTC Commissioner Ernesto Lacson.")
+    assert has_role(boss, "Chief executive Ramon Villaflor apologised.")  # a name after a title holds it
+    assert has_role(boss, "Ramon Villaflor, chief executive of Kapit Mobile, apologised.")
+    assert has_role(boss, "The company's chief executive, Ramon Villaflor, apologised.")
+    # a body the question names in its own words; a portfolio is no body
+    assert has_role(analyse("who runs the residents group"), "Luis Ortega, president of the Cerro Mirador residents' association, said so.")
+    assert has_role(analyse("Who is leading the response?"), "said Joseph Letoluo, the Cabinet Secretary for Agriculture.")
