@@ -781,7 +781,15 @@ _PERSON = re.compile(
     rf"|(?P<c>{_CAPITALISED}\s+{_NAME}),?\s+(?:said|says|told|added|argued|wrote|explained|acknowledged|noted|warned)\b"
     rf"|\b(?:said|says|led by|according to)\s+(?P<d>{_CAPITALISED}\s+{_NAME})"
     # Its chairwoman, Hajia Amina Iddrisu, ... / the union's general secretary, P. Senthil Kumar, ...
-    rf"|\b(?i:its|their|his|her|the)\s+(?:[\w'’-]+\s+){{0,2}}(?:{_ROLE_NOUNS}),\s+(?P<e>{_CAPITALISED}\s+{_NAME}),"
+    # / The club's owner, property developer Anneliese Okafor-Brandt, ...
+    rf"|\b(?i:its|their|his|her|the)\s+(?:[\w'’-]+\s+){{0,2}}(?:{_ROLE_NOUNS}),\s+(?:[a-z][\w'’-]*\s+){{0,3}}"
+    rf"(?P<e>{_CAPITALISED}\s+{_NAME}),"
+)
+# The last word of the name of a place, not a person: "Meadowbank Stadium, the home of..." (not
+# "park" or "hall": "Ann Park, 54, said")
+_PLACE_ENDINGS = frozenset(
+    "street road avenue stadium bridge square river lake airport station museum centre center arena market "
+    "harbour harbor valley island mountains".split()
 )
 # The last words of the names of bodies, not people: "Aarhus University", "Golden Crest Mining Ltd"
 _BODIES = frozenset(
@@ -825,13 +833,35 @@ def _holds_new(pattern: re.Pattern[str], sentence: str, question: Question) -> b
     return any(m.group(0).lower() not in question.text.lower() for m in pattern.finditer(sentence))
 
 
+# Who did it, said in the passive: "Who found the bones?" by "The fossils were found on 18 August
+# by an excavator operator" (the question's verb, then "by" and who within AGENT_REACH words)
+AGENT_REACH = 6
+_AGENT = re.compile(r"^(?:\S+\s+){0,%d}?by\s+(?:a|an|the|[A-Z])" % AGENT_REACH)
+
+
+_WHO_DID = re.compile(r"\W*who\s+(?:\w+ly\s+)?(?!(?:is|was|are|were|will|would|has|had|have|does|did|do|can|could)\b)([a-z]\w+)", re.IGNORECASE)
+
+
+def _by_whom(question: Question, sentence: str) -> bool:
+    """Does the sentence say, in the passive, who did what a "who did it" question asks?"""
+    verb = _WHO_DID.match(question.text)
+    if not verb or question.asks_role:  # who leads something is a person, not "led by Aarhus University"
+        return False
+    asked = tokenize(verb.group(1))
+    return any(
+        tokenize(match.group(0)) == asked and _AGENT.match(sentence[match.end() :].lstrip())
+        for match in _WORDLIKE.finditer(sentence)
+    )
+
+
 def _names_new(pattern: re.Pattern[str], sentence: str, question: Question, skip: frozenset[str] = frozenset()) -> bool:
     """Does `pattern` find a name in the sentence (the first group it matched) with a word the
     question lacks, and none in `skip`?"""
     q_words = _words_of(question.text)[1]
     for match in pattern.finditer(sentence):
-        name = set(words(next(g for g in match.groups() if g)))
-        if not name <= q_words and not name & skip:
+        found = words(next(g for g in match.groups() if g))
+        name = set(found)
+        if not name <= q_words and not name & skip and not (pattern is _PERSON and found[-1] in _PLACE_ENDINGS):
             return True
     return False
 
@@ -870,7 +900,9 @@ def has_strong_type(question: Question, sentence: str) -> bool:
         return _names_new(_NAMING, sentence, question)
     if question.answer_type == "person":
         # who leads or runs something is a person, not the body: "led by Aarhus University"
-        return _names_new(_PERSON, sentence, question, skip=_BODIES if question.asks_role else frozenset())
+        return _names_new(_PERSON, sentence, question, skip=_BODIES if question.asks_role else frozenset()) or (
+            _by_whom(question, sentence)
+        )
     if question.answer_type == "reason":
         return bool(_STRONG_REASON.search(sentence))
     if question.answer_type == "place":

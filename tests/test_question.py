@@ -351,6 +351,12 @@ def test_a_question_that_measures_nothing_is_never_missing_its_measure():
          "The team lodged an appeal on Thursday."),
         ("Did the association back the new law?", "The association opposed the bill.",
          "Changes to the law must be approved by the council."),  # what was done to it is no stance
+        # a role, an occupation, then the name; a place is no person
+        ("Who owns the club?", "The club's owner, property developer Anneliese Okafor-Brandt, has pledged to pay.",
+         "The club plays at Meadowbank Stadium, the city's oldest ground."),
+        # who did it, said in the passive
+        ("Who found the bones?", "The bones were found on 18 August by an excavator operator.",
+         "The bones were found on 18 August."),
         # "due to" before a verb says what is scheduled
         ("Why did the network crash?", "The crash was due to a faulty update.",
          "A second site is due to be completed by the end of 2026."),
