@@ -21,6 +21,7 @@ COMMITTED = (
     "heldout11_articles.jsonl", "heldout12_articles.jsonl", "heldout13_articles.jsonl", "heldout14_articles.jsonl",
     "heldout15_articles.jsonl", "heldout16_articles.jsonl", "heldout17_articles.jsonl",
     "heldout18_articles.jsonl",
+    "heldout19_articles.jsonl",
     "train_articles.jsonl", "train2_articles.jsonl",
 )
 
