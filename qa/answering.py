@@ -166,7 +166,7 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
         len(numbers - found) / len(numbers) if numbers else 0.0,
         float(
             q.answer_type != "reason"
-            and bool(_NEGATION.search(q.text))
+            and bool(_NEGATION.search(_CONDITION.sub(" ", q.text)))
             and not (_NEGATION.search(around) or _SAYS_NO.search(around))
         ),
         best.feature("type_missing") if q.answer_type in ("number", "date") else 0.0,
@@ -209,6 +209,9 @@ def _both_ways(pairs: str) -> dict[str, frozenset[str]]:
 
 
 _OPPOSITE = _both_ways(_OPPOSITES)
+# A negation inside a condition asks about no negated fact: "What happens if a platform doesn't
+# spend enough?" is answered by "Platforms that fall short ... will pay the difference"
+_CONDITION = re.compile(r"\b(?:if|unless|in case)\b[^,;?]*", re.IGNORECASE)
 
 
 # A sentence that says something is not known or not given, and what: "did not say when ...",

@@ -108,14 +108,16 @@ def follow_up(question: str, history: History) -> tuple[str, str]:
         return "", ""
     last_question, last_answer = history[-1]
     previous = strip_marks(last_answer)
-    # who "she" is: named in the previous answer or, failing that, in the previous question ("How
-    # much did she chip in?" after "Who is Fumiko Yasuda?" and an answer that names only a place);
-    # never a day or a month ("At 4:10 a.m. on Tuesday")
-    named = names_in(previous, folded=False) + names_in(last_question, folded=False)
-    names = list(dict.fromkeys(n for n in named if n.lower() not in _CALENDAR))
+    # who "she" is: named in the previous answer, or in the previous question when the answer names
+    # someone else ("How much did she chip in?" after "Who is Fumiko Yasuda?" and an answer naming
+    # only a place); never a day or a month ("At 4:10 a.m. on Tuesday")
+    names = [n for n in dict.fromkeys(names_in(previous, folded=False)) if n.lower() not in _CALENDAR]
     if is_bare(asked):
         return " ".join([last_question, *names[:FOLLOW_UP_NAMES]]), previous
-    return (" ".join(names[:FOLLOW_UP_NAMES]) if names else last_question), previous
+    if not names:  # "and what was it when the school closed?" after "what's the population now?"
+        return last_question, previous
+    names = list(dict.fromkeys(names + names_in(last_question, folded=False)))
+    return " ".join(names[:FOLLOW_UP_NAMES]), previous
 
 
 def conversation_context(question: str, history: History) -> str:

@@ -205,6 +205,8 @@ MEASURES = (
     ("tally", re.compile(
         r"\b(vote|voting) (count|tally|result|split|breakdown)\b|\btally\b(?=.*\bvot)"
         r"|^how (did|was|were|is|are) (the )?([\w'’-]+ ){0,3}(split|divided|divide)\b"
+        # "what was the vote on reopening the school", "how did the vote go"
+        r"|^(what|how) (was|were|is) the (final |([\w'’-]+['’]s ))?vote\b(?! (held|taken|set|due|scheduled)\b)|\bhow did the vote go\b"
     )),
     # "How long is the tunnel going to be?", "how long was the delay": a length or a period
     ("length", re.compile(r"\bhow long (is|are|was|were|will) (?!it\b|this\b|that\b|they\b|he\b|she\b|we\b|you\b)"
@@ -222,6 +224,7 @@ MEASURES = (
     ("count", re.compile(r"\bhow many\b")),
 )
 _COUNTED = re.compile(r"\bhow many (?:of (?:the |their |its |his |her )?)?((?:[\w'’-]+ ){0,3})")
+_POSSESSOR = re.compile(r"[\w-]+['’]s\b")
 # "how many of the donors were from the United States": the count of a part, said by what the part
 # is (not by what was done to it: "how many of them were injured" is a count of its own)
 _SUBSET = re.compile(r"\bhow many of [\w'’ -]+? (?:were|are|was|is|will be) ((?:[\w'’-]+ ?){1,5})\W*$")
@@ -301,7 +304,8 @@ def _measure(lowered: str) -> tuple[str | None, tuple[str, ...]]:
         return kind, ()
     match = _COUNTED.search(lowered.rstrip("?") + " ")
     counted = []
-    for word in words(match.group(1)) if match else []:
+    # whose they are is not what is counted: "how many of the island's kids", "last year's jockeys"
+    for word in words(_POSSESSOR.sub(" ", match.group(1))) if match else []:
         if word in STOPWORDS:
             break
         if not word.isdigit():
@@ -691,6 +695,11 @@ _NONE = ZERO_WORDS | {"no"}  # "None of the treaties..." counts too
 # plans", "Of the 40 boats, six sank" (the counted word, then the number opening the next clause)
 _OF_THE_WHOLE = re.compile(r"\bof (?:the|those|these|its|their|his|her|all)\s+([^,.;:]{1,60}),\s*([^,.;:]{1,40})", re.IGNORECASE)
 _ONCE_TWICE = frozenset({"once", "twice", "thrice"})
+# A count whose noun the sentence leaves to the one before: "Nine are expected to enrol"
+_ELIDED_COUNT = re.compile(
+    rf"(?:^|[,;:]\s+|\b(?:and|but|while|whereas)\s+)(?:\d[\d,.]*|(?i:{'|'.join(SMALL_NUMBERS)}))\s+"
+    r"(?:are|were|will|would|have|had|has|is|was|could|may|might)\b"
+)
 
 
 def has_measure(question: Question, sentence: str) -> bool:
@@ -709,8 +718,11 @@ def has_measure(question: Question, sentence: str) -> bool:
     found = _words_of(_SHARE.sub(" ", sentence))[0]  # "28.4 percent of patients" counts no patients
     if "times" in question.counted and _ONCE_TWICE & set(found):
         return True  # "how many times" by "scaled down twice"
-    if question.subset and not any(_counts(question.subset, w) for w in _words_of(sentence)[0]):
-        return False  # "how many of the donors were women" by a count of donors alone
+    if question.subset:
+        if not any(_counts(question.subset, w) for w in _words_of(sentence)[0]):
+            return False  # "how many of the donors were women" by a count of donors alone
+        if _ELIDED_COUNT.search(sentence):
+            return True  # "how many of the kids will enrol" by "Nine are expected to enrol"
     for whole in _OF_THE_WHOLE.finditer(_SHARE.sub(" ", sentence)):
         count = _words_of(whole.group(2))[0][:COUNT_WINDOW]
         if any(w.isdigit() or w in NUMBER_WORDS for w in count) and any(

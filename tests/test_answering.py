@@ -208,6 +208,8 @@ def test_a_people_or_place_adjective_is_found_as_its_place(tmp_path_factory: pyt
 def test_a_negated_question_whose_evidence_has_no_negation_counts_against_answering(bot: Assistant):
     assert evidence_signals(bot, "Which unions did not welcome the plan?")["negation_unmatched"] == 1.0
     assert evidence_signals(bot, "Which unions welcomed the plan?")["negation_unmatched"] == 0.0
+    # nor does one inside a condition
+    assert evidence_signals(bot, "What happens if the unions don't welcome the plan?")["negation_unmatched"] == 0.0
     # "no" in a compound negates nothing
     assert evidence_signals(bot, "Which unions welcomed the no-strike plan?")["negation_unmatched"] == 0.0
 

@@ -61,6 +61,8 @@ def test_she_may_be_who_the_previous_question_named_but_never_a_day():
     assert conversation_context("How much did she chip in?", history) == "Hinode-yu Fumiko Yasuda"
     history = [("When did the outage begin?", "At 4:10 a.m. on Tuesday 24 February [1].")]
     assert conversation_context("Which areas were hit?", history) == "When did the outage begin?"
+    history = [("What's the population of Carrach now?", "141 people [1].")]  # no one named: the whole question
+    assert conversation_context("and what was it when the school closed", history) == "What's the population of Carrach now?"
 
 
 def test_a_follow_up_carries_the_answer_before_it_without_its_marks():
