@@ -92,7 +92,7 @@ def clean_question(question: str) -> str:
     return cleaned
 
 
-_CALENDAR = frozenset(MONTHS[:12]) | frozenset(DAYS)  # not "Jan" (a name too)
+_DAY_AND_MONTH_NAMES = frozenset(MONTHS[:12]) | frozenset(DAYS)  # not "Jan" (a name too)
 
 
 def follow_up(question: str, history: History) -> tuple[str, str]:
@@ -111,7 +111,7 @@ def follow_up(question: str, history: History) -> tuple[str, str]:
     # who "she" is: named in the previous answer, or in the previous question when the answer names
     # someone else ("How much did she chip in?" after "Who is Fumiko Yasuda?" and an answer naming
     # only a place); never a day or a month ("At 4:10 a.m. on Tuesday")
-    names = [n for n in dict.fromkeys(names_in(previous, folded=False)) if n.lower() not in _CALENDAR]
+    names = [n for n in dict.fromkeys(names_in(previous, folded=False)) if n.lower() not in _DAY_AND_MONTH_NAMES]
     if is_bare(asked):
         return " ".join([last_question, *names[:FOLLOW_UP_NAMES]]), previous
     if not names:  # "and what was it when the school closed?" after "what's the population now?"

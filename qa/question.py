@@ -416,11 +416,13 @@ _AGAIN = re.compile(
 )
 
 
-_HOW_MUCH = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
-
-
 def _again_terms(text: str) -> list[str]:
     return [f"re{match.group(1).lower()}" for match in _AGAIN.finditer(text)]
+
+
+# "how many" and "how much" ask for a quantity (`Question.measure`), no topic: "many" in a
+# sentence is no answer
+_HOW_MUCH = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
 
 
 def analyse(text: str) -> Question:
@@ -434,7 +436,6 @@ def analyse(text: str) -> Question:
     named = _NAMED_ROLE.match(lowered) or _WHICH_ROLE.match(lowered)
     # "What will a bottle sell for?" asks for a number though no question word says so
     answer_type = _answer_type(lowered) or ("number" if measure else None)
-    # "how many" and "how much" ask for a quantity (`measure`) and are no topic: "many" in a sentence is no answer
     terms = tuple(dict.fromkeys(tokenize(_HOW_MUCH.sub(" ", text)) + tokenize(" ".join(_again_terms(text)))))
     names = () if _cased_throughout(text) else tuple(dict.fromkeys(names_in(text)))
     return Question(
@@ -851,6 +852,7 @@ AGENT_REACH = 6
 _AGENT = re.compile(r"^(?:\S+\s+){0,%d}?by\s+(?:a|an|the|[A-Z])" % AGENT_REACH)
 
 
+# "who found...", "who actually found..." (not "who is...", "who did..."): the verb asked about
 _WHO_DID = re.compile(r"\W*who\s+(?:\w+ly\s+)?(?!(?:is|was|are|were|will|would|has|had|have|does|did|do|can|could)\b)([a-z]\w+)", re.IGNORECASE)
 
 
@@ -866,14 +868,16 @@ def _by_whom(question: Question, sentence: str) -> bool:
     )
 
 
-def _names_new(pattern: re.Pattern[str], sentence: str, question: Question, skip: frozenset[str] = frozenset()) -> bool:
+def _names_new(
+    pattern: re.Pattern[str], sentence: str, question: Question, skip: frozenset[str] = frozenset(),
+    endings: frozenset[str] = frozenset(),
+) -> bool:
     """Does `pattern` find a name in the sentence (the first group it matched) with a word the
-    question lacks, and none in `skip`?"""
+    question lacks, none in `skip`, and no last word in `endings`?"""
     q_words = _words_of(question.text)[1]
     for match in pattern.finditer(sentence):
         found = words(next(g for g in match.groups() if g))
-        name = set(found)
-        if not name <= q_words and not name & skip and not (pattern is _PERSON and found[-1] in _PLACE_ENDINGS):
+        if not set(found) <= q_words and not set(found) & skip and found[-1] not in endings:
             return True
     return False
 
@@ -912,9 +916,8 @@ def has_strong_type(question: Question, sentence: str) -> bool:
         return _names_new(_NAMING, sentence, question)
     if question.answer_type == "person":
         # who leads or runs something is a person, not the body: "led by Aarhus University"
-        return _names_new(_PERSON, sentence, question, skip=_BODIES if question.asks_role else frozenset()) or (
-            _by_whom(question, sentence)
-        )
+        skip = _BODIES if question.asks_role else frozenset()
+        return _names_new(_PERSON, sentence, question, skip, endings=_PLACE_ENDINGS) or _by_whom(question, sentence)
     if question.answer_type == "reason":
         return bool(_STRONG_REASON.search(sentence))
     if question.answer_type == "place":
