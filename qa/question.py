@@ -716,7 +716,8 @@ def has_measure(question: Question, sentence: str) -> bool:
         return bool(_AGE.search(sentence))
     if not question.counted:
         return True
-    found = _words_of(_SHARE.sub(" ", sentence))[0]  # "28.4 percent of patients" counts no patients
+    unshared = _SHARE.sub(" ", sentence)  # "28.4 percent of patients" counts no patients
+    found = _words_of(unshared)[0]
     if "times" in question.counted and _ONCE_TWICE & set(found):
         return True  # "how many times" by "scaled down twice"
     if question.subset:
@@ -724,7 +725,7 @@ def has_measure(question: Question, sentence: str) -> bool:
             return False  # "how many of the donors were women" by a count of donors alone
         if _ELIDED_COUNT.search(sentence):
             return True  # "how many of the kids will enrol" by "Nine are expected to enrol"
-    for whole in _OF_THE_WHOLE.finditer(_SHARE.sub(" ", sentence)):
+    for whole in _OF_THE_WHOLE.finditer(unshared):
         count = _words_of(whole.group(2))[0][:COUNT_WINDOW]
         if any(w.isdigit() or w in NUMBER_WORDS for w in count) and any(
             _counts(question.counted, w) for w in _words_of(whole.group(1))[0]
