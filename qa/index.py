@@ -29,7 +29,7 @@ from . import embeddings
 from .catalog import Catalog, Entry
 from .chunking import make_chunks, sentence_id
 from .furniture import furniture_flags
-from .keyword import KeywordIndex, tokenize
+from .keyword import TOKENS_VERSION, KeywordIndex, tokenize
 from .store import VectorStore
 
 log = logging.getLogger(__name__)
@@ -166,8 +166,11 @@ class Index:
         return self.directory / "keyword"
 
     def _saved_generation(self) -> int:
+        """The catalog generation the saved keyword index was built for; -1 when there is none,
+        or when it was tokenized by another version (`keyword.TOKENS_VERSION`)."""
         try:
-            return int((self._keyword_dir / "generation").read_text())
+            generation, version = (self._keyword_dir / "generation").read_text().split()
+            return int(generation) if int(version) == TOKENS_VERSION else -1
         except (OSError, ValueError):
             return -1
 
@@ -179,7 +182,7 @@ class Index:
         sentences, chunks = _keyword_indexes(self.catalog.entries())
         sentences.save(self._keyword_dir / "sentences")
         chunks.save(self._keyword_dir / "chunks")
-        (self._keyword_dir / "generation").write_text(str(generation))
+        (self._keyword_dir / "generation").write_text(f"{generation} {TOKENS_VERSION}")
 
     def view(self) -> IndexView:
         """The current snapshot, rebuilt when the catalog has changed since the last call."""

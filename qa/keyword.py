@@ -39,12 +39,21 @@ STOPWORDS = frozenset(
 # for yes/no evidence, but not for retrieval): retrieval drops them via STOPWORDS.
 
 
+# Letters that Unicode does not decompose into a base letter and an accent, written as people
+# type them without the accent: "Lodz" for "Łódź", "zloty" for "złoty", "Orsted" for "Ørsted".
+_PLAIN_LETTERS = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "ħ": "h", "ŧ": "t"}
+)
+# The version of `fold` and `tokenize`: a keyword index saved with another is rebuilt (index.py).
+TOKENS_VERSION = 2
+
+
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
-    """Lower-case and strip accents: 'Séjourné' -> 'sejourne'."""
+    """Lower-case and strip accents: 'Séjourné' -> 'sejourne', 'Łódź' -> 'lodz'."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_PLAIN_LETTERS))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

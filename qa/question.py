@@ -178,7 +178,7 @@ _MONEY_WORDS = (
     r"money|cash|revenue|compensation|grant|toll|tolls|fare|fares|fee|fees|tax|taxes|rent|prize|ticket|"
     r"tickets|fine|fines|subsidy|subsidies|bonus|pension|loan|loans|debt|damages|reward|bail"
 )
-_WHAT_THE = r"(?:what|which) (?:(?:is|was|are|were|will be|would be) )?(?:(?:the|its|their|his|her) )?"
+_WHAT_THE = r"(?:what|which)(?:['’](?:s|re) | (?:(?:is|was|are|were|will be|would be) )?)(?:(?:the|its|their|his|her) )?"
 MEASURES = (
     ("age", re.compile(r"\bhow old\b|\b(at )?what age\b")),
     ("percent", re.compile(
@@ -221,9 +221,13 @@ MEASURES = (
         r"|\b(what|which) (is|was) the (total )?(surface )?area\b|\bwhat size of area\b"
     )),
     ("temperature", re.compile(r"\b(at )?what temperatures?\b|\bhow (hot|cold|warm)\b")),
-    ("count", re.compile(r"\bhow many\b")),
+    # "What's the population of Carrach now?", "what was the turnout", "what is the number of jobs lost"
+    ("count", re.compile(
+        rf"\bhow many\b|\b{_WHAT_THE}([\w'’-]+ )?(population|turnout|attendance|death toll|headcount)\b"
+        rf"|\b{_WHAT_THE}(total |overall |combined )?number of\b"
+    )),
 )
-_COUNTED = re.compile(r"\bhow many (?:of (?:the |their |its |his |her )?)?((?:[\w'’-]+ ){0,3})")
+_COUNTED = re.compile(r"\b(?:how many|number of) (?:of (?:the |their |its |his |her )?)?((?:[\w'’-]+ ){0,3})")
 _POSSESSOR = re.compile(r"[\w-]+['’]s\b")
 # "how many of the donors were from the United States": the count of a part, said by what the part
 # is (not by what was done to it: "how many of them were injured" is a count of its own)

@@ -16,6 +16,7 @@ from qa.chunking import sentence_id
 from qa.furniture import furniture_flags
 from qa.index import Index
 from qa.ingest import IngestBusyError, ingest_lock, sync_corpus
+from qa.keyword import TOKENS_VERSION, tokenize
 from qa.store import IndexMismatchError
 
 ARTICLES = {
@@ -180,6 +181,20 @@ def test_changed_file_replaces_its_vectors_and_only_its_own(
     assert_consistent(index)
     entry = index.view().entries["budget.md"]
     assert entry.doc.text[entry.sentences[1].start : entry.sentences[1].end] == "The council rejected the budget."
+
+
+def test_a_keyword_index_tokenized_by_another_version_is_rebuilt(corpus: Path, index: Index) -> None:
+    """A saved keyword index records the tokenizer's version (keyword.TOKENS_VERSION); one saved by
+    another version ("łodz" where "lodz" is now written) is not read, and the next sync rebuilds it."""
+    write(corpus, {"city.txt": "The strike closed the port of Gdańsk and halted trams in Łódź."})
+    sync_corpus(index, corpus)
+    saved = index.directory / "keyword" / "generation"
+    generation = saved.read_text().split()[0]
+    saved.write_text(f"{generation} 1")
+    assert index._saved_generation() == -1
+    assert not sync_corpus(index, corpus).changed
+    assert saved.read_text() == f"{generation} {TOKENS_VERSION}"
+    assert [i for i, _ in index.view().sentences.search(tokenize("Lodz"), 1)] == ["city.txt::s0"]
 
 
 def test_removed_file_leaves_catalog_vectors_and_keyword_index(corpus: Path, index: Index) -> None:

@@ -9,6 +9,10 @@ def test_fold_strips_accents_and_case():
     assert fold("Séjourné ANUŠAUSKAS") == "sejourne anusauskas"
 
 
+def test_fold_writes_letters_unicode_does_not_decompose_as_typed_without_accents():
+    assert fold("Łódź Ørsted Straße Þór złoty") == "lodz orsted strasse thor zloty"
+
+
 def test_tokenize_drops_stopwords_and_stems():
     assert tokenize("The ministers rejected the idea") == ["minist", "reject", "idea"]
 

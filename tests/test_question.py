@@ -173,6 +173,10 @@ def test_days_of_the_month_and_bare_years_are_not_quantities():
         ("How much is the secretary paid each year?", "money"),
         ("What will a bottle sell for in Japan?", "money"),
         ("What is the price of a ticket?", "money"),
+        ("what's the price tag on the bridge", "money"),  # "what's" as "what is"
+        ("What's the population of the island now?", "count"),  # a count named by its noun
+        ("what was the turnout", "count"),
+        ("What was the number of visitors last year?", "count"),
         ("What rate of interest is the bank charging?", "percent"),
         ("Roughly what share of the bill is the city picking up?", "percent"),
         ("How long must the loan be repaid over?", "period"),
@@ -259,6 +263,7 @@ def test_measure_of_a_number_question(question, measure):
         ("How much does a spraying cost?", "It costs about 2,900 lempiras.", "It covers 2,900 hectares."),
         ("How much can a family borrow?", "Loans reach 110 US dollars.", "Loans reach 110 US families."),
         ("How much did the ticket cost?", "It cost 50 Hong Kong dollars.", "Sales passed the 1,000 mark."),
+        ("What's the price tag on the bridge?", "It is expected to cost 38 million złoty.", "It is 38 metres long."),
         ("How large an area did the flood cover?", "The water covered 3,100 hectares of farmland.",
          "The water rose 3 metres in 40 villages."),
         ("What is the area of the new park?", "The park spans 12 square kilometres.", "The park has 12 kilometres of paths."),
