@@ -37,6 +37,9 @@ NUMBER_WORDS = frozenset(
 _DATE_WORDS = frozenset(MONTHS + DAYS + "century decade yesterday today tomorrow ago year years".split())
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
 _ASKS_YEAR = re.compile(r"\b(what|which) year\b", re.IGNORECASE)
+# "What time did the network go down?" asks for a time of day (not "what time of year")
+_ASKS_TIME = re.compile(r"\bwhat time\b(?! (?:of (?:the )?year|frame|period|span|scale)\b)", re.IGNORECASE)
+_PARTS_OF_DAY = frozenset("morning mornings afternoon afternoons evening evenings night nights overnight dawn dusk".split())
 _WORDLIKE = re.compile(r"[^\W\d_][\w'’.-]*")
 _REASON = re.compile(
     r"\b(because|since|due to|owing to|as a result|so that|in order to|reason|caused?|"
@@ -519,6 +522,8 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
     if answer_type == "date":
         if _ASKS_YEAR.search(question.text):  # "In what year...": a month or "Monday" does not answer
             return any(_YEAR.fullmatch(w) for w in s_words)
+        if _ASKS_TIME.search(question.text):  # "What time...": a time of day, or a part of one
+            return bool(_PARTS_OF_DAY.intersection(s_words)) or _holds_new(_CLOCK, sentence, question)
         return any(w in _DATE_WORDS or _YEAR.fullmatch(w) for w in s_words) or _holds_new(_CLOCK, sentence, question)
     if answer_type == "reason":  # a weak sign of one, or a strong one (`has_strong_type`)
         return bool(_REASON.search(sentence) or _STRONG_REASON.search(sentence))
@@ -928,6 +933,8 @@ def has_strong_type(question: Question, sentence: str) -> bool:
     if question.answer_type == "place":
         return _names_new(_LOCATIVE, sentence, question, skip=_DATE_WORDS)  # not "in March"
     if question.answer_type == "date":
+        if _ASKS_TIME.search(question.text):  # "what time did it go down?": the clock's
+            return _holds_new(_CLOCK, sentence, question)
         q_words = _words_of(question.text)[1]
         if (_words_of(sentence)[1] & _MONTHS) - q_words:
             return True

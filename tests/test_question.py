@@ -367,6 +367,9 @@ def test_a_question_that_measures_nothing_is_never_missing_its_measure():
         # who did it, said in the passive
         ("Who found the bones?", "The bones were found on 18 August by an excavator operator.",
          "The bones were found on 18 August."),
+        # a time of day for "what time"
+        ("What time did the network go down?", "The outage began at 4:10 a.m. on Tuesday.",
+         "The network went down in February."),
         # "due to" before a verb says what is scheduled
         ("Why did the network crash?", "The crash was due to a faulty update.",
          "A second site is due to be completed by the end of 2026."),
