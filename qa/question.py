@@ -144,7 +144,13 @@ _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), f
         r"author|analyst|player|coach|director|manager|chair|chairman|chairwoman|secretary|senator|"
         r"governor|founder|owner|candidate|politician|officer|expert|economist|doctor|writer|actor|"
         r"singer|artist|person|man|woman|member|trustee|councillor|councilor|lawmaker|legislator|"
-        r"delegate)s?\b"  # plurals too: "Which board members voted no?" asks for names
+        r"delegate|composer|historian|archivist|curator|engineer|architect|teacher|headteacher|principal|dean|"
+        r"student|farmer|worker|driver|pilot|journalist|reporter|nurse|surgeon|physician|athlete|runner|rider|"
+        r"cyclist|captain|referee|striker|goalkeeper|poet|novelist|painter|musician|pianist|detective|inspector|"
+        r"prosecutor|defendant|plaintiff|witness|suspect|activist|campaigner|organiser|organizer|volunteer|"
+        r"resident|ambassador|diplomat|negotiator|envoy|commissioner|auditor|adviser|advisor|consultant|"
+        r"grandmaster|specialist|chemist|physicist|pharmacist|dentist|therapist|psychiatrist|violinist|guitarist|"
+        r"columnist|lobbyist|conservationist|environmentalist|\w+ologist|\w+ician)s?\b"  # plurals too: "Which board members voted no?" asks for names
     )),
     ("place", re.compile(
         r"^((from|to) )?where\b|^whereabouts\b|^((in|at|from|to) )?(which|what) (city|town|village|country|region|province|state|"

@@ -53,6 +53,10 @@ from qa.question import (
         ("So what actually made the cable fail?", "reason"),
         ("What caused the outage?", "reason"),
         ("What did the outage cause?", None),
+        # a person asked for by an occupation
+        ("Which archaeologist led the dives?", "person"),
+        ("Which composer wrote the concerto?", "person"),
+        ("Which list is the longest?", None),
     ],
 )
 def test_answer_type(question, kind):
