@@ -230,6 +230,11 @@ MEASURES = (
         r"|\b(what|which) (is|was) the (total )?(surface )?area\b|\bwhat size of area\b"
     )),
     ("temperature", re.compile(r"\b(at )?what temperatures?\b|\bhow (hot|cold|warm)\b")),
+    # "How strong was the quake?", "what magnitude was the tremor": an earthquake's magnitude
+    ("magnitude", re.compile(
+        r"\bwhat magnitude\b|\bhow (strong|powerful|big|large|severe) (is|was|were|are) (the )?([\w'’-]+ ){0,4}"
+        r"(quakes?|earthquakes?|tremors?|aftershocks?|shocks?)\b"
+    )),
     # "What's the population of Carrach now?", "what was the turnout", "what is the number of jobs lost"
     ("count", re.compile(
         rf"\bhow many\b|\b{_WHAT_THE}([\w'’-]+ )?(population|turnout|attendance|death toll|headcount)\b"
@@ -641,10 +646,15 @@ def _percent(sentence: str, found: tuple[str, ...]) -> bool:
     return False
 
 
+_MORE = frozenset("more further extra additional full whole".split())
+
+
 def _period(sentence: str, found: tuple[str, ...]) -> bool:
     for j, w in enumerate(found):
-        if w in _PERIOD_UNITS and (_amount_before(found, j, vague=True) or (j >= 2 and _is_amount(found[j - 2], vague=True))):
-            return True  # "15 minutes", "a decade", "12 more years"
+        if w in _PERIOD_UNITS and (_amount_before(found, j, vague=True) or (j >= 2 and _is_amount(
+            found[j - 2], vague=found[j - 1] in _MORE
+        ))):
+            return True  # "15 minutes", "a decade", "12 more years", "a full year" (not "a single metre")
         if w in ("since", "until", "till") or (w == "through" and found[j + 1 : j + 2] and len(found[j + 1]) == 4 and found[j + 1].isdigit()):
             return True
     return False
@@ -698,9 +708,17 @@ def _tally(sentence: str, found: tuple[str, ...]) -> bool:
     return bool(_TALLY.search(sentence))
 
 
+# An earthquake's magnitude: "magnitude 2.6", "magnitudes of 2.1 and 2.6", "a 6.1-magnitude quake"
+_MAGNITUDE = re.compile(r"\bmagnitudes?\s+(?:of\s+)?\d|\d(?:\.\d)?\s*-?\s*magnitude\b", re.IGNORECASE)
+
+
+def _magnitude(sentence: str, found: tuple[str, ...]) -> bool:
+    return bool(_MAGNITUDE.search(sentence))
+
+
 _MEASURE_FINDERS = {
     "money": _money, "percent": _percent, "period": _period, "length": _length, "area": _area,
-    "temperature": _temperature, "tally": _tally,
+    "temperature": _temperature, "tally": _tally, "magnitude": _magnitude,
 }
 COUNT_WINDOW = 3  # "11,400 registered voters": the counted word within this many words after the number
 _SHARE = re.compile(r"\d[\d.,]*\s*(%|percent\b|per\s+cent\b)", re.IGNORECASE)

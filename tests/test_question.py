@@ -197,6 +197,8 @@ def test_days_of_the_month_and_bare_years_are_not_quantities():
         ("What is the total area of the reserve?", "area"),
         ("What temperature is the cargo kept at?", "temperature"),
         ("How cold does it get at night?", "temperature"),
+        ("What is the stadium's capacity?", None),
+        ("How strong was the bigger of the two quakes?", "magnitude"),
         ("How much water does the lake hold?", None),  # an amount, of no kind named here
         ("how much did the festival get from the ministry", "money"),  # what is had, unnamed
         ("How much did she chip in?", "money"),  # ... or given
@@ -273,6 +275,9 @@ def test_measure_of_a_number_question(question, measure):
         ("What is the area of the new park?", "The park spans 12 square kilometres.", "The park has 12 kilometres of paths."),
         ("How long is the tunnel going to be?", "It includes a 2.3-kilometre tunnel.", "It includes a tunnel."),
         ("How long was the delay?", "The delay lasted 40 minutes.", "The delay angered 40 drivers."),
+        ("How long will the tunnel be?", "It includes a 2.3-kilometre tunnel.", "Not a single metre has been dug."),
+        ("How strong was the quake?", "The tremors, with magnitudes of 2.1 and 2.6, shook the town.",
+         "The well had reached a depth of 3,900 metres when the quake struck."),
         ("What was the final vote count?", "The measure passed by 10 votes to 5.", "The council voted on Thursday."),
         ("How did the judges split?", "In a 6-3 decision, the court ruled.", "It lost appeals in 2019-2020."),
         ("What was the vote result?", "The board approved it unanimously.", "Ann Lee voted in favour."),
