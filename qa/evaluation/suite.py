@@ -22,6 +22,7 @@ COMMITTED = (
     "heldout15_articles.jsonl", "heldout16_articles.jsonl", "heldout17_articles.jsonl",
     "heldout18_articles.jsonl",
     "heldout19_articles.jsonl",
+    "heldout20_articles.jsonl",
     "train_articles.jsonl", "train2_articles.jsonl",
 )
 
