@@ -265,7 +265,9 @@ _POINTS_BACK = re.compile(r"\b(?:it|its|them|they|this|that|these|those)\b", re.
 
 
 def _asked_wh(q: Question) -> frozenset[str]:
-    """The words that introduce what the question asks, in a sentence that withholds it."""
+    """The words that introduce what the question asks, in a sentence that withholds it. Whether
+    it is so withholds any question about it: "which unions back Georgia?" by "He declined to say
+    whether Georgia had the backing of any of the six unions"."""
     if q.is_yesno:
         return frozenset({"whether", "if"})
     kinds = {
@@ -273,7 +275,7 @@ def _asked_wh(q: Question) -> frozenset[str]:
     }.get(q.measure or "") or {
         "date": {"when"}, "person": {"who", "whom", "which"}, "place": {"where"}, "reason": {"why", "what"},
     }.get(q.answer_type or "", {"what", "which", "how"})
-    return frozenset(kinds)
+    return frozenset(kinds) | {"whether", "if"}
 
 
 def withheld(q: Question, sentence: str) -> float:
@@ -331,11 +333,11 @@ _DEMONYM = re.compile(r"(?:ian|an|n|ese|ish|i)$")  # "Andalusian" -> "Andalus", 
 
 
 # A question asking for the name of a thing, not a person (a "who" question's missing person is
-# `type_missing`): "the name of", "which bank / company / rocket...", not "what is her team
+# `type_missing`): "the name of", "the title of", "which bank / company / rocket...", not "what is her team
 # working on?". General English. ("What is X called?" is left out: it asks for a term as often as
 # a name, "the net force".)
 _ASKS_NAME = re.compile(
-    r"\bnames? of\b|^(which|what) ((?!(?:is|was|are|were|does|did|do|has|had|have|will|would|can|could|"
+    r"\b(?:names?|titles?) of\b|^(which|what) ((?!(?:is|was|are|were|does|did|do|has|had|have|will|would|can|could|"
     r"her|his|their|its|the|a|an|sort|sorts|kind|kinds|type|types)\b)\w+ ){0,2}(company|companies|firm|firms|"
     r"bank|banks|organi[sz]ations?|group|agency|party|team|club|charity|consultancy|newspaper|university|school|"
     r"hospital|rocket|ship|vessel|brand|chains?|supermarkets?|insurer|airline|manufacturer|supplier|"
@@ -365,9 +367,28 @@ def missing_names(q: Question, view: IndexView, doc_ids: list[str]) -> list[str]
         forms = (name, stem) if len(stem) >= 4 and " " not in name else (name,)
         if " " not in name:  # a word capitalised by mistake, by its stem: "Emma Marry" in "married"
             forms += tuple(t for t in tokenize(name) if len(t) >= 4)
-        if not any(form in text for form in forms for text in texts):
+        if not any(form in text for form in forms for text in texts) and not _spelled_out(name, q.text, view, doc_ids):
             missing.append(name)
     return missing
+
+
+# A name of capitalised words, with the short words between them ("Department of Conservation")
+_SPELLED = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|on|de|du|des|la|le)\s+)*[A-Z][\w'’-]*)+")
+
+
+def _spelled_out(name: str, question: str, view: IndexView, doc_ids: list[str]) -> bool:
+    """Is `name`, written in capitals in the question ("DOC"), an acronym of a name the documents
+    spell out ("the Department of Conservation")? Its capitalised words' initials, or all its words'."""
+    if not any(w.isupper() and fold(w) == name for w in re.findall(r"[\w'’-]+", question)) or not 2 <= len(name) <= 6:
+        return False
+    for d in dict.fromkeys(doc_ids):
+        for match in _SPELLED.finditer(view.entries[d].doc.text):
+            found = match.group(0).split()
+            found = found[1:] if found[0] in ("The", "A", "An") else found
+            capitals = "".join(w[0] for w in found if w[0].isupper())
+            if fold(capitals) == name or fold("".join(w[0] for w in found)) == name:
+                return True
+    return False
 
 
 MARGIN = 1.2  # a runner-up within this many log-odds of the best sentence joins the answer

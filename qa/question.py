@@ -43,7 +43,8 @@ _PARTS_OF_DAY = frozenset("morning mornings afternoon afternoons evening evening
 _WORDLIKE = re.compile(r"[^\W\d_][\w'’.-]*")
 _REASON = re.compile(
     r"\b(because|since|due to|owing to|as a result|so that|in order to|reason|caused?|"
-    r"led to|after|amid|thanks to|would|could|worr\w*|fears?|concerns?|risks?|so)\b",
+    r"led to|after|amid|thanks to|would|could|worr\w*|fears?|concerns?|risks?|so|"
+    r"saying|(?:did|does|do) not want|wants? to avoid)\b",  # "declined to give them, saying ..."
     re.IGNORECASE,
 )
 
@@ -736,6 +737,9 @@ _ELIDED_COUNT = re.compile(
 )
 
 
+_ASKED_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+
+
 def has_measure(question: Question, sentence: str) -> bool:
     """Does the sentence hold a quantity of the kind the question measures (`Question.measure`)?
     A count needs a number shortly before a word with the stem of what is counted, or just after
@@ -744,6 +748,10 @@ def has_measure(question: Question, sentence: str) -> bool:
         return True
     finder = _MEASURE_FINDERS.get(question.measure)
     if finder is not None:
+        # the question's own amount is no answer: "how much of the NZ$12 million has been spent?"
+        # is not answered by "The government allocated NZ$12 million"
+        for number in _ASKED_NUMBER.findall(question.text):
+            sentence = re.sub(rf"(?<![\d.,]){re.escape(number)}(?![\d])", " ", sentence)
         return finder(sentence, _words_of(sentence)[0])
     if question.measure == "age":
         return bool(_AGE.search(sentence))
@@ -821,6 +829,15 @@ _ROLE_NOUNS = (
     r"mayor|minister|governor|chancellor|senator|councillor|councilor|principal|editor|commissioner|judge|prosecutor|"
     r"ambassador|superintendent|sheriff|treasurer|dean|curator|ceo|cfo|coo|cto|cio"
 )
+# Positions and occupations news writing puts before a name ("fly-half Tornike Abashidze",
+# "economist Lena Brandt"); lower case, so never a name's first word
+_OCCUPATIONS = (
+    r"wing|winger|fly-half|scrum-half|flanker|hooker|prop|lock|full-back|fullback|striker|midfielder|defender|"
+    r"goalkeeper|keeper|forward|quarterback|pitcher|batsman|bowler|jockey|trainer|grandmaster|teacher|"
+    r"farmer|lawyer|economist|analyst|historian|photographer|architect|designer|engineer|artist|singer|actor|"
+    r"writer|novelist|author|producer|chef|nurse|researcher|scientist|activist|campaigner|resident|"
+    r"shopkeeper|fisherman|herder|pilot|cyclist|runner|developer|composer|archaeologist|curator|archivist"
+)
 _PERSON = re.compile(
     rf"\b(?:{_TITLES})\s+(?P<a>{_NAME})"  # Judge Adaeze Whitcombe, Chief Executive Priya Raman
     rf"|(?P<b>{_CAPITALISED}\s+{_NAME}),\s+(?:(?:a|an|the|who|aged)\b|\d{{1,3}},)"  # Óscar Ferreira, the ... / Ann Lee, 54,
@@ -831,6 +848,8 @@ _PERSON = re.compile(
     # / The club's owner, property developer Anneliese Okafor-Brandt, ...
     rf"|\b(?i:its|their|his|her|the)\s+(?:[\w'’-]+\s+){{0,2}}(?:{_ROLE_NOUNS}),\s+(?:[a-z][\w'’-]*\s+){{0,3}}"
     rf"(?P<e>{_CAPITALISED}\s+{_NAME}),"
+    # a position or an occupation, then the name: "wing Giorgi Mchedlidze", "historian Ana Ruiz"
+    rf"|\b(?:{_OCCUPATIONS})\s+(?P<f>{_CAPITALISED}\s+{_NAME})"
 )
 # The last word of the name of a place, not a person: "Meadowbank Stadium, the home of..." (not
 # "park" or "hall": "Ann Park, 54, said")
@@ -869,7 +888,12 @@ _STRONG_REASON = re.compile(
     r"traced (?:\w+ ){0,3}to|(?:main|likely|probable|chief|primary) (?:source|cause)|attributed to|triggered by|"
     r"arguing that|argued that|on (?:the )?grounds (?:that|of)|citing|concerns? (?:that|about|over)|"
     r"factors? (?:that )?(?:drove|drive|drives|behind|in)|(?:drove|drives|driving|behind) (?:the|its|their|this|that) (?:decision|move|choice)|"
-    r"worried (?:that|about)|fears? (?:that|of)|objection)\b",
+    r"worried (?:that|about)|fears? (?:that|of)|objection|"
+    # what someone was punished or praised for: "shown a yellow card for collapsing a maul", "jailed for
+    # taking bribes"
+    r"(?:card|fined|jailed|sentenced|arrested|charged|banned|suspended|sent off|sin-binned|penali[sz]ed|"
+    r"punished|critici[sz]ed|praised|fired|sacked|dismissed|disqualified|convicted|sued|thanked|honou?red|"
+    r"rewarded|recalled|investigated|prosecuted)\s+for\s+[a-z]+ing)\b",
     re.IGNORECASE,
 )
 
@@ -896,10 +920,22 @@ def _by_whom(question: Question, sentence: str) -> bool:
     if not verb or question.asks_role:  # who leads something is a person, not "led by Aarhus University"
         return False
     asked = tokenize(verb.group(1))
+    if set(asked) & _MAKING and _WORK_BY.search(sentence):
+        return True  # "Who wrote the season's biggest seller?" by "a crime novel by Sigrún Ásgeirsdóttir"
     return any(
         tokenize(match.group(0)) == asked and _AGENT.match(sentence[match.end() :].lstrip())
         for match in _WORDLIKE.finditer(sentence)
     )
+
+
+# Who made a work is named after it: "a crime novel by Sigrún Ásgeirsdóttir", "a 1780s concerto by ..."
+_MAKING = frozenset(tokenize("wrote write written painted composed directed designed built created produced sang "
+                             "recorded published invented authored filmed drew photographed sculpted"))
+_WORK_BY = re.compile(
+    r"\b(?:novel|book|poem|song|album|film|movie|play|painting|portrait|report|study|paper|essay|opera|symphony|"
+    r"concerto|sculpture|design|building|memoir|biography|collection|series|thriller|story|article|column|"
+    r"photograph|photo|piece|work|bestseller|best-seller|title)s?\s+by\s+[A-Z]"
+)
 
 
 def _names_new(

@@ -141,6 +141,19 @@ def test_a_word_capitalised_by_mistake_is_found_by_its_stem(tmp_path_factory: py
     assert "Ethelred" in wedding.ask("Who did Emma Marry?").text
 
 
+def test_an_acronym_in_the_question_is_found_spelled_out(tmp_path_factory: pytest.TempPathFactory):
+    forest = one_article_bot(tmp_path_factory, "forest.txt", (
+        "Kauri survey\n\nThe Department of Conservation found the disease under one tree in five.\n"
+        "The National Telecommunications Commission was not involved.\n"
+    ))
+    view = forest.index.view()
+    docs = list(view.entries)
+    assert missing_names(analyse("Why won't DOC say where the trees are?"), view, docs) == []
+    assert missing_names(analyse("What did the NTC order?"), view, docs) == []
+    assert missing_names(analyse("What did the NHS say?"), view, docs) == ["nhs"]
+    assert missing_names(analyse("What did Doc Brown say?"), view, docs) == ["doc", "brown"]  # not in capitals
+
+
 def test_abstention_shows_closest_passages_as_such(bot: Assistant):
     answer = bot.ask("What did Lufthansa order?")
     assert answer.closest and all(is_faithful(c, docs(bot)) for c in answer.closest)
@@ -255,6 +268,7 @@ def test_a_thing_asked_for_by_name_that_the_evidence_leaves_unnamed_counts_again
     ))
     assert evidence_signals(loan, "Which bank is lending the brewery the money?")["name_missing"] == 1.0
     assert evidence_signals(loan, "What is the name of the brewery's brewer?")["name_missing"] == 0.0
+    assert evidence_signals(loan, "What is the title of the brewery's new hall?")["name_missing"] == 1.0
     # a question that asks for no name: the signal stays off
     assert evidence_signals(loan, "How big is the brewery's loan?")["name_missing"] == 0.0
     assert evidence_signals(loan, "What is the bank lending the brewery?")["name_missing"] == 0.0
@@ -312,6 +326,9 @@ def test_a_sentence_saying_what_is_asked_was_not_given_counts_against_answering(
                     "Asked about the cost of the repairs, the mayor declined to comment.") > 0.5
     assert withheld(analyse("How much will the repairs cost?"),
                     "Asked about the repairs, the mayor said they would cost 4 million pesos.") == 0.0
+    # whether it is so is withheld: then which it is, too
+    backing = "He declined to say whether Georgia had the backing of any of the six member unions."
+    assert withheld(analyse("Which of the six unions are backing Georgia?"), backing) > 0.5
     # another kind of thing withheld, or nothing withheld
     assert withheld(analyse("Who will reopen the bridge?"), sentence) == 0.0
     assert withheld(analyse("When will the bridge reopen?"), "The bridge will reopen on 4 May.") == 0.0

@@ -276,6 +276,9 @@ def test_measure_of_a_number_question(question, measure):
         ("How long is the tunnel going to be?", "It includes a 2.3-kilometre tunnel.", "It includes a tunnel."),
         ("How long was the delay?", "The delay lasted 40 minutes.", "The delay angered 40 drivers."),
         ("How long will the tunnel be?", "It includes a 2.3-kilometre tunnel.", "Not a single metre has been dug."),
+        # the question's own amount is no answer to it
+        ("How much of the NZ$12 million has been spent?", "About NZ$3.5 million has been spent.",
+         "The government allocated NZ$12 million to kauri protection."),
         ("How strong was the quake?", "The tremors, with magnitudes of 2.1 and 2.6, shook the town.",
          "The well had reached a depth of 3,900 metres when the quake struck."),
         ("What was the final vote count?", "The measure passed by 10 votes to 5.", "The council voted on Thursday."),
@@ -373,6 +376,14 @@ def test_a_question_that_measures_nothing_is_never_missing_its_measure():
         # a role, an occupation, then the name; a place is no person
         ("Who owns the club?", "The club's owner, property developer Anneliese Okafor-Brandt, has pledged to pay.",
          "The club plays at Meadowbank Stadium, the city's oldest ground."),
+        # a position or an occupation before the name; who made a work, named after it; what
+        # someone was punished for
+        ("Who scored the tries?", "Two tries from wing Giorgi Mchedlidze gave them the lead.",
+         "Italy, who scored three tries to two, led at half-time."),
+        ("Who wrote the biggest seller?", "The top title was Frost Nights, a crime novel by Sigrún Ásgeirsdóttir.",
+         "Supermarkets sold the biggest titles at steep discounts."),
+        ("Why was the prop sent to the sin bin?", "The prop had been shown a yellow card for collapsing a maul.",
+         "With the prop still in the sin bin, they held out."),
         # who did it, said in the passive
         ("Who found the bones?", "The bones were found on 18 August by an excavator operator.",
          "The bones were found on 18 August."),
