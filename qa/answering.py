@@ -99,9 +99,9 @@ ABSTAIN_FEATURES = (
     # girl") and the best sentence names nothing the question does not: "Two councillors abstained."
     "part_of_list",  # the question asks how many for one name that the best sentence only lists
     # among others: "...in Hong Kong?" by "37 buyers in Australia, Hong Kong and Singapore"
-    "withheld",  # the best sentence says that what the question asks is not known or not given:
-    # "When will the alert be reviewed?" by "Senapred did not say when the alert level would next
-    # be reviewed" (share of the question's words in what is withheld; see `withheld`)
+    "withheld",  # the best sentence or the runner-up says that what the question asks is not
+    # known or not given: "When will the alert be reviewed?" by "Senapred did not say when the alert
+    # level would next be reviewed" (share of the question's words in what is withheld; see `withheld`)
 )
 # Signals that may only lower the abstainer's confidence (its fit keeps their weights <= 0; every
 # other weight is >= 0): more similarity never argues for abstaining, a gap never against it.
@@ -174,7 +174,8 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
         0.0 if q.is_yesno else float(has_opposite(q.text, best.text)),
         float(asks_name(q) and not new_names(q.text, best.text)),
         float(part_of_list(q, best.text)),
-        withheld(q, best.text),
+        # (the runner-up too: "Jayasekara did not say how the remainder had been financed")
+        max(withheld(q, p.text) for p in passages[:2]),
     ]
 
 

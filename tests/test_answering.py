@@ -334,6 +334,25 @@ def test_a_sentence_saying_what_is_asked_was_not_given_counts_against_answering(
     assert withheld(analyse("When will the bridge reopen?"), "The bridge will reopen on 4 May.") == 0.0
 
 
+def test_a_runner_up_saying_what_is_asked_was_not_given_counts_against_answering(
+    tmp_path_factory: pytest.TempPathFactory,
+):
+    repairs = one_article_bot(tmp_path_factory, "repairs.txt", (
+        "Hill railway reopens\n\nThe repairs to the line cost 4.6 billion rupees, of which Japan paid 1.5 billion.\n"
+        "The minister did not say how the rest of the repair bill had been paid.\n"
+    ))
+    view = repairs.index.view()
+    question = "How was the rest of the repair bill paid for, apart from Japan's grant?"
+    # the sentence that says what is not known second, behind one that does not answer
+    passages = repairs.retriever.run(question, view=view)
+    says_not = [p for p in passages if "did not say" in p.text]
+    others = [p for p in passages if p not in says_not]
+    ranked = others[:1] + says_not + others[1:]
+    signals = dict(zip(ABSTAIN_FEATURES, abstention_features(analyse(question), ranked, view)))
+    assert "Japan paid" in ranked[0].text and signals["withheld"] > 0.5
+    assert evidence_signals(repairs, "How much did Japan pay for the repairs?")["withheld"] == 0.0
+
+
 def test_to_dict_has_the_json_contract(bot: Assistant):
     data = bot.ask("Who is the chief executive?").to_dict()
     assert {"question", "answer", "abstained", "citations"} <= set(data)
