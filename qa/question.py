@@ -217,6 +217,8 @@ MEASURES = (
         r"|^how (did|was|were|is|are) (the )?([\w'’-]+ ){0,3}(split|divided|divide)\b"
         # "what was the vote on reopening the school", "how did the vote go"
         r"|^(what|how) (was|were|is) the (final |([\w'’-]+['’]s ))?vote\b(?! (held|taken|set|due|scheduled)\b)|\bhow did the vote go\b"
+        # a game's score: "what was the score when they lost to Italy", "the final score" ("34-16")
+        r"|^(what|how) (was|were|is) the (final |half-time |full-time |([\w'’-]+['’]s ))?score\b|\bby what score\b"
     )),
     # "How long is the tunnel going to be?", "how long was the delay": a length or a period
     ("length", re.compile(r"\bhow long (is|are|was|were|will) (?!it\b|this\b|that\b|they\b|he\b|she\b|we\b|you\b)"
@@ -231,7 +233,6 @@ MEASURES = (
         r"|\b(what|which) (is|was) the (total )?(surface )?area\b|\bwhat size of area\b"
     )),
     ("temperature", re.compile(r"\b(at )?what temperatures?\b|\bhow (hot|cold|warm)\b")),
-    # "How strong was the quake?", "what magnitude was the tremor": an earthquake's magnitude
     ("magnitude", re.compile(
         r"\bwhat magnitude\b|\bhow (strong|powerful|big|large|severe) (is|was|were|are) (the )?([\w'’-]+ ){0,4}"
         r"(quakes?|earthquakes?|tremors?|aftershocks?|shocks?)\b"
@@ -738,6 +739,7 @@ _ELIDED_COUNT = re.compile(
 
 
 _ASKED_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+_NUMBER_WORD_PATTERN = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 
 
 def has_measure(question: Question, sentence: str) -> bool:
@@ -757,6 +759,11 @@ def has_measure(question: Question, sentence: str) -> bool:
         return bool(_AGE.search(sentence))
     if not question.counted:
         return True
+    # a count out of a whole the question gives: "how many titles have they won over the past 18
+    # seasons" by "in 15 of the past 18 seasons"
+    for number in _ASKED_NUMBER.findall(question.text):
+        if re.search(rf"\b(?:\d[\d,]*|{_NUMBER_WORD_PATTERN}) of (?:the |its |their )?(?:[a-z]+ )?{re.escape(number)}\b", sentence):
+            return True
     unshared = _SHARE.sub(" ", sentence)  # "28.4 percent of patients" counts no patients
     found = _words_of(unshared)[0]
     if "times" in question.counted and _ONCE_TWICE & set(found):
@@ -885,7 +892,7 @@ _SCHEDULED = (
 _STRONG_REASON = re.compile(
     rf"\b(because|due to(?! (?:{_SCHEDULED})\b)|owing to|as a result|so that|in order to|thanks to|the reason|reasons? (for|why)|"
     r"blam\w*|caused by|driven by|the result of|to avoid|to prevent|to protect|to reduce|to cut|to ensure|"
-    r"traced (?:\w+ ){0,3}to|(?:main|likely|probable|chief|primary) (?:source|cause)|attributed to|triggered by|"
+    r"traced (?:\w+ ){0,3}to|(?:main|likely|probable|chief|primary|biggest|key|real) (?:source|cause|reason|driver)s?|attributed to|triggered by|reflect(?:s|ed)|"
     r"arguing that|argued that|on (?:the )?grounds (?:that|of)|citing|concerns? (?:that|about|over)|"
     r"factors? (?:that )?(?:drove|drive|drives|behind|in)|(?:drove|drives|driving|behind) (?:the|its|their|this|that) (?:decision|move|choice)|"
     r"worried (?:that|about)|fears? (?:that|of)|objection|"
@@ -922,12 +929,22 @@ def _by_whom(question: Question, sentence: str) -> bool:
     asked = tokenize(verb.group(1))
     if set(asked) & _MAKING and _WORK_BY.search(sentence):
         return True  # "Who wrote the season's biggest seller?" by "a crime novel by Sigrún Ásgeirsdóttir"
+    if set(asked) & _GIVING and _GIVEN_BY.search(sentence):
+        return True  # "Who chipped in money for the repairs?" by "a grant from the Japanese government"
     return any(
         tokenize(match.group(0)) == asked and _AGENT.match(sentence[match.end() :].lstrip())
         for match in _WORDLIKE.finditer(sentence)
     )
 
 
+# Who paid is named after what was given, or after the verb: "an emergency grant from the Japanese
+# government", "funded by the Nordic Ageing Foundation"
+_GIVING = frozenset(tokenize("paid pay funded fund financed finance chipped contributed donated gave give lent "
+                             "sponsored backed bankrolled"))
+_GIVEN_BY = re.compile(
+    r"\b(?:grants?|loans?|donations?|funding|money|contributions?|payments?|subsid(?:y|ies)|aid)\s+from\s+(?:the\s+)?[A-Z]"
+    r"|\b(?:paid for|funded|financed|sponsored|backed|covered|bankrolled|underwritten)\s+(?:[\w'’-]+\s+){0,3}?by\s+(?:the\s+|an?\s+)?[A-Z]"
+)
 # Who made a work is named after it: "a crime novel by Sigrún Ásgeirsdóttir", "a 1780s concerto by ..."
 _MAKING = frozenset(tokenize("wrote write written painted composed directed designed built created produced sang "
                              "recorded published invented authored filmed drew photographed sculpted"))

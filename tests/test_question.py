@@ -210,6 +210,7 @@ def test_days_of_the_month_and_bare_years_are_not_quantities():
         ("What was the final tally in the board's vote?", "tally"),
         ("how did the judges split on the decision?", "tally"),
         ("what was the vote on reopening the school", "tally"),
+        ("what was the score when they lost to Italy?", "tally"),  # a game's score
         ("When was the vote held?", None),
         ("What was the winning women's time?", "period"),  # a race's time
         ("What was the best time to visit?", None),
@@ -276,6 +277,10 @@ def test_measure_of_a_number_question(question, measure):
         ("How long is the tunnel going to be?", "It includes a 2.3-kilometre tunnel.", "It includes a tunnel."),
         ("How long was the delay?", "The delay lasted 40 minutes.", "The delay angered 40 drivers."),
         ("How long will the tunnel be?", "It includes a 2.3-kilometre tunnel.", "Not a single metre has been dug."),
+        # a count out of a whole the question gives; a game's score
+        ("How many titles have they won over the past 18 seasons?", "They won the title in 15 of the past 18 seasons.",
+         "They have finished last 19 times in 18 seasons."),
+        ("What was the final score?", "Italy won the fixture 34-16 in Genoa.", "Italy won the fixture in Genoa."),
         # the question's own amount is no answer to it
         ("How much of the NZ$12 million has been spent?", "About NZ$3.5 million has been spent.",
          "The government allocated NZ$12 million to kauri protection."),
@@ -358,6 +363,9 @@ def test_a_question_that_measures_nothing_is_never_missing_its_measure():
         ("Why is the town short of money?", "It faces a deficit that officials blame on falling rents.",
          "It faces a deficit of 2 million dollars."),
         ("Why do the lakes flood?", "Melting snow is the main source of the flooding.", "The lakes flooded in May."),
+        ("Why are fewer books published?", "She said rising costs were the main reason.", "She said fewer were published."),
+        ("Why did the bill go up?", "He said the increase reflected the need to build retaining walls.",
+         "He said the bill went up in December."),
         # grounds, worries and objections stated as such
         ("Why did the firm go to court?", "It went to court, arguing that the union had given no notice.",
          "It went to court on Monday."),
@@ -382,6 +390,9 @@ def test_a_question_that_measures_nothing_is_never_missing_its_measure():
          "Italy, who scored three tries to two, led at half-time."),
         ("Who wrote the biggest seller?", "The top title was Frost Nights, a crime novel by Sigrún Ásgeirsdóttir.",
          "Supermarkets sold the biggest titles at steep discounts."),
+        ("Who chipped in money for the repairs?", "Part of the cost was covered by a grant from the Japanese government.",
+         "Repairs cost 4.6 billion rupees, the ministry said."),
+        ("Who paid for the research?", "The study was funded by the Nordic Ageing Foundation.", "The study was published in May."),
         ("Why was the prop sent to the sin bin?", "The prop had been shown a yellow card for collapsing a maul.",
          "With the prop still in the sin bin, they held out."),
         # who did it, said in the passive
