@@ -182,10 +182,11 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
 # Pairs of opposites of general English: a sentence about the one does not answer a question
 # about the other ("men" and "women", "highest" and "lowest", "import" and "export"). Content
 # words only: "before" and "after", "above" and "below", "next" and "previous" often stand
-# together in the evidence of a question asking about one of them.
+# together in the evidence of a question asking about one of them. Winning and losing are not
+# there: one side's defeat is the other's win ("when his side lost to Italy" by "Italy had won").
 _OPPOSITES = """men women|man woman|male female|boys girls|boy girl|husband wife|father mother|son daughter|
 brother sister|increase decrease|increased decreased|increases decreases|rise fall|rose fell|risen fallen|
-gain loss|gained lost|win lose|won lost|winner loser|winners losers|victory defeat|highest lowest|higher lower|
+gain loss|gained lost|highest lowest|higher lower|
 largest smallest|larger smaller|biggest smallest|bigger smaller|maximum minimum|strong weak|stronger weaker|
 strongest weakest|hot cold|warm cold|heat cold|warmer colder|north south|east west|northern southern|
 eastern western|inner outer|internal external|positive negative|similar different|public private|

@@ -537,7 +537,10 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
             return any(_YEAR.fullmatch(w) for w in s_words)
         if _ASKS_TIME.search(question.text):  # "What time...": a time of day, or a part of one
             return bool(_PARTS_OF_DAY.intersection(s_words)) or _holds_new(_CLOCK, sentence, question)
-        return any(w in _DATE_WORDS or _YEAR.fullmatch(w) for w in s_words) or _holds_new(_CLOCK, sentence, question)
+        return (
+            any(w in _DATE_WORDS or _YEAR.fullmatch(w) for w in s_words)
+            or _holds_new(_CLOCK, sentence, question) or _holds_new(_ERA, sentence, question)
+        )
     if answer_type == "reason":  # a weak sign of one, or a strong one (`has_strong_type`)
         return bool(_REASON.search(sentence) or _STRONG_REASON.search(sentence))
     q_names = set(question.names)  # a day or a month names no one: "reopened on Friday"
@@ -881,6 +884,15 @@ _MONTHS = frozenset(MONTHS) - {"may"}  # "may" is a month only beside a day: _CA
 _CALENDAR = re.compile(r"\bmay\s+\d|\d\s+may\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.IGNORECASE)
 
 
+# A time said by an era or an event: "dates back to the Second World War", "since the Cold War",
+# "during the reign of"
+_ERA = re.compile(
+    r"\b(?:dates?|dated|dating) (?:back )?(?:to|from)\b|\b(?:World War|Cold War|Middle Ages|Bronze Age|Iron Age|"
+    r"Stone Age|Renaissance)\b|\breign of\b"
+    r"|\b(?:since|during|after|before|in) the (?:[A-Z][\w'’-]+ )+(?:War|Revolution|Era|Crisis|Depression|Pandemic)\b"
+)
+
+
 # A reason stated as one: "because", "due to", "so that"... (not "after" or "could", which
 # `_REASON` counts as a weaker sign). "Due to" before a verb says what is scheduled, not why: "due
 # to be completed by the end of 2026", "due to open in May".
@@ -985,8 +997,9 @@ _NAMING = re.compile(
 )
 
 
-_PAST_WHEN = re.compile(r"^\W*(?:since\s+)?when\s+(?:did|was|were|had)\b", re.IGNORECASE)
-_FUTURE_WHEN = re.compile(r"^\W*(?:by\s+|until\s+)?when\s+(?:will|would|is|are|does|do|could|might|should)\b")
+# "when did...", "when and where was..." (asking two things at once)
+_PAST_WHEN = re.compile(r"^\W*(?:since\s+)?when\s+(?:and\s+where\s+)?(?:did|was|were|had)\b", re.IGNORECASE)
+_FUTURE_WHEN = re.compile(r"^\W*(?:by\s+|until\s+)?when\s+(?:and\s+where\s+)?(?:will|would|is|are|does|do|could|might|should)\b")
 _FUTURE = re.compile(
     r"\b(?:will|would|is due|are due|due to|expected|planned|scheduled|set to|aims? to|by (?:the end of )?\d{4})\b",
     re.IGNORECASE,
@@ -1017,6 +1030,8 @@ def has_strong_type(question: Question, sentence: str) -> bool:
             return True
         if _holds_new(_CALENDAR, sentence, question) or _holds_new(_CLOCK, sentence, question):
             return True
+        if _holds_new(_ERA, sentence, question) and not _ASKS_YEAR.search(question.text):
+            return True  # "dates back to the Second World War" (not for "in what year")
         # a year answers "in what year" and a "when" about the past: "When did Kenya last go
         # through a big invasion?" by "... in 2020"
         # ... and one about the future, from a sentence about the future: "When will the zones be

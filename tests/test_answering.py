@@ -248,6 +248,8 @@ def test_the_opposite_of_an_asked_word_in_the_evidence_counts_against_answering(
     # "before" and "after" often stand together in the evidence of either: not opposites here
     assert not has_opposite("Why walk after a meal?", "Walking before a meal did less than walking after it.")
     assert not has_opposite("Why walk after a meal?", "Walking before a meal did little.")
+    # one side's defeat is the other's win
+    assert not has_opposite("What was the score when his side lost to Italy?", "Italy had won the fixture 34-16.")
 
 
 def test_a_yes_no_question_is_answered_by_the_opposite_too(tmp_path_factory: pytest.TempPathFactory):

@@ -398,6 +398,10 @@ def test_a_question_that_measures_nothing_is_never_missing_its_measure():
         # who did it, said in the passive
         ("Who found the bones?", "The bones were found on 18 August by an excavator operator.",
          "The bones were found on 18 August."),
+        # a time said by an era; a year for a past "when and where"
+        ("When did the tradition begin?", "The tradition dates back to the Second World War.", "The tradition is popular."),
+        ("When and where was their earlier win?", "It was their second win, after a victory in Batumi in 2022.",
+         "It was their second win, in Batumi."),
         # a time of day for "what time"
         ("What time did the network go down?", "The outage began at 4:10 a.m. on Tuesday.",
          "The network went down in February."),
