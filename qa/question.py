@@ -756,7 +756,7 @@ def has_measure(question: Question, sentence: str) -> bool:
         # the question's own amount is no answer: "how much of the NZ$12 million has been spent?"
         # is not answered by "The government allocated NZ$12 million"
         for number in _ASKED_NUMBER.findall(question.text):
-            sentence = re.sub(rf"(?<![\d.,]){re.escape(number)}(?![\d])", " ", sentence)
+            sentence = re.sub(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)", " ", sentence)  # not "2" of "2.5"
         return finder(sentence, _words_of(sentence)[0])
     if question.measure == "age":
         return bool(_AGE.search(sentence))

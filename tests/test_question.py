@@ -284,6 +284,7 @@ def test_measure_of_a_number_question(question, measure):
         # the question's own amount is no answer to it
         ("How much of the NZ$12 million has been spent?", "About NZ$3.5 million has been spent.",
          "The government allocated NZ$12 million to kauri protection."),
+        ("How much did the 2 councils pay?", "They paid $2.5 million.", "The 2 councils met in May."),
         ("How strong was the quake?", "The tremors, with magnitudes of 2.1 and 2.6, shook the town.",
          "The well had reached a depth of 3,900 metres when the quake struck."),
         ("What was the final vote count?", "The measure passed by 10 votes to 5.", "The council voted on Thursday."),
