@@ -23,6 +23,7 @@ COMMITTED = (
     "heldout18_articles.jsonl",
     "heldout19_articles.jsonl",
     "heldout20_articles.jsonl",
+    "heldout21_articles.jsonl",
     "train_articles.jsonl", "train2_articles.jsonl",
 )
 
