@@ -220,6 +220,13 @@ MEASURES = (
         # a game's score: "what was the score when they lost to Italy", "the final score" ("34-16")
         r"|^(what|how) (was|were|is) the (final |half-time |full-time |([\w'’-]+['’]s ))?score\b|\bby what score\b"
     )),
+    # a built or natural thing's length is a distance, never a period: "how long is the new bridge"
+    # (not "less than five months after the crossing opened"), "what is the length of the tunnel"
+    ("distance", re.compile(
+        r"\bhow long (is|was|will be|would be) (the|a|an|its|their|this|that) ([\w'’-]+ ){0,3}(bridge|tunnel|"
+        r"road|highway|motorway|railway|pipeline|canal|wall|fence|border|runway|trail|causeway|viaduct|bypass|"
+        r"coastline|river|dam|pier|ship|vessel|cable car)s?\b|\b(what|which) (is|was) the (total )?length of\b"
+    )),
     # "How long is the tunnel going to be?", "how long was the delay": a length or a period
     ("length", re.compile(r"\bhow long (is|are|was|were|will) (?!it\b|this\b|that\b|they\b|he\b|she\b|we\b|you\b)"
                           r"(?!.*\b(take|takes|last|lasts|stay|remain|wait|run|continue|go on)\b)")),
@@ -543,6 +550,9 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
         )
     if answer_type == "reason":  # a weak sign of one, or a strong one (`has_strong_type`)
         return bool(_REASON.search(sentence) or _STRONG_REASON.search(sentence))
+    verb = _WHO_DID.match(question.text)
+    if verb and set(tokenize(verb.group(1))) & _GIVING and not _GAVE.search(sentence):
+        return False  # "who paid for the research?" is not answered by who first documented it
     q_names = set(question.names)  # a day or a month names no one: "reopened on Friday"
     return any(n not in q_names and n not in q_words and n not in _DATE_WORDS for n in _names_of(sentence))
 
@@ -694,11 +704,14 @@ _DISTANCE_UNITS = frozenset(
 )
 
 
+def _distance(sentence: str, found: tuple[str, ...]) -> bool:
+    """A length: "a 2.3-kilometre tunnel", "96 metres"."""
+    return any(w in _DISTANCE_UNITS and _amount_before(found, j) for j, w in enumerate(found))
+
+
 def _length(sentence: str, found: tuple[str, ...]) -> bool:
-    """A length ("a 2.3-kilometre tunnel", "96 metres") or, for "how long was the delay", a period."""
-    return _period(sentence, found) or any(
-        w in _DISTANCE_UNITS and _amount_before(found, j) for j, w in enumerate(found)
-    )
+    """A length or, for "how long was the delay", a period."""
+    return _period(sentence, found) or _distance(sentence, found)
 
 
 _TALLY = re.compile(
@@ -722,7 +735,8 @@ def _magnitude(sentence: str, found: tuple[str, ...]) -> bool:
 
 
 _MEASURE_FINDERS = {
-    "money": _money, "percent": _percent, "period": _period, "length": _length, "area": _area,
+    "money": _money, "percent": _percent, "period": _period, "length": _length, "distance": _distance,
+    "area": _area,
     "temperature": _temperature, "tally": _tally, "magnitude": _magnitude,
 }
 COUNT_WINDOW = 3  # "11,400 registered voters": the counted word within this many words after the number
@@ -743,6 +757,9 @@ _ELIDED_COUNT = re.compile(
 
 _ASKED_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _NUMBER_WORD_PATTERN = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+# A number joined to a word by a hyphen describes the noun after it, it does not count it: "a
+# two-storey house" is one house, "a 12-year-old boy" one boy (but "a 14-storey tower" has 14 storeys)
+_COMPOUND = re.compile(rf"\b(?:\d[\d,.]*|{_NUMBER_WORD_PATTERN})-([a-z]+(?:-[a-z]+)*)\b", re.IGNORECASE)
 
 
 def has_measure(question: Question, sentence: str) -> bool:
@@ -768,9 +785,21 @@ def has_measure(question: Question, sentence: str) -> bool:
         if re.search(rf"\b(?:\d[\d,]*|{_NUMBER_WORD_PATTERN}) of (?:the |its |their )?(?:[a-z]+ )?{re.escape(number)}\b", sentence):
             return True
     unshared = _SHARE.sub(" ", sentence)  # "28.4 percent of patients" counts no patients
+    unshared = _COMPOUND.sub(
+        lambda m: m.group(0) if any(_counts(question.counted, w) for w in _words_of(m.group(1))[0]) else " ", unshared
+    )
     found = _words_of(unshared)[0]
-    if "times" in question.counted and _ONCE_TWICE & set(found):
-        return True  # "how many times" by "scaled down twice"
+    if "times" in question.counted:
+        if _ONCE_TWICE & set(found):
+            return True  # "how many times" by "scaled down twice"
+        # or by a count of what was done: "how many times did her ministry meet the unions" by
+        # "her ministry had held 14 meetings with transport unions"
+        done, asked = set(question.terms) - {"time"}, _words_of(question.text)[1]
+        for j, word in enumerate(found):
+            if word.endswith("s") and word not in asked and tokenize(word)[:1] and tokenize(word)[0] in done and any(
+                w.isdigit() or w in NUMBER_WORDS for w in found[max(0, j - 2) : j]
+            ):
+                return True
     if question.subset:
         if not any(_counts(question.subset, w) for w in _words_of(sentence)[0]):
             return False  # "how many of the donors were women" by a count of donors alone
@@ -953,6 +982,13 @@ def _by_whom(question: Question, sentence: str) -> bool:
 # government", "funded by the Nordic Ageing Foundation"
 _GIVING = frozenset(tokenize("paid pay funded fund financed finance chipped contributed donated gave give lent "
                              "sponsored backed bankrolled"))
+# a sentence that says something was paid or given at all
+_GAVE = re.compile(
+    r"\b(?:pa(?:y|ys|id|ying)|fund\w*|financ\w*|grants?|loans?|donat\w*|contribut\w*|sponsor\w*|gave|give[sn]?|"
+    r"giving|lent|lend\w*|backed|bankroll\w*|chipped|subsid(?:y|ies|i[sz]ed?|i[sz]ing)|money|cash|paid|covered|cover(?:s|ing)?|bill|"
+    r"budget|invest\w*|aid|bought|buy\w*)\b",
+    re.IGNORECASE,
+)
 _GIVEN_BY = re.compile(
     r"\b(?:grants?|loans?|donations?|funding|money|contributions?|payments?|subsid(?:y|ies)|aid)\s+from\s+(?:the\s+)?[A-Z]"
     r"|\b(?:paid for|funded|financed|sponsored|backed|covered|bankrolled|underwritten)\s+(?:[\w'’-]+\s+){0,3}?by\s+(?:the\s+|an?\s+)?[A-Z]"

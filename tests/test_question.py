@@ -205,7 +205,10 @@ def test_days_of_the_month_and_bare_years_are_not_quantities():
         ("how much are they putting into the project", "money"),
         ("how much time did they give her", None),
         ("What is the festival's grant for 2026?", "money"),
-        ("How long is the tunnel going to be?", "length"),  # a length, or a period ("how long was the delay")
+        ("How long is the tunnel going to be?", "distance"),  # a built thing's length is a distance
+        ("how long is the tres rios bridge", "distance"),
+        ("What is the length of the new line?", "distance"),
+        ("How long was the delay?", "length"),  # a length, or a period ("how long was the queue")
         ("what was the final vote count on the rules", "tally"),  # a vote's tally
         ("What was the final tally in the board's vote?", "tally"),
         ("how did the judges split on the decision?", "tally"),
@@ -292,6 +295,14 @@ def test_measure_of_a_number_question(question, measure):
         ("What was the vote result?", "The board approved it unanimously.", "Ann Lee voted in favour."),
         # a count of times by "twice"; deliveries by another name, couriers as riders
         ("How many times was the plan cut back?", "The plan was scaled down twice.", "The plan was scaled down."),
+        # ... or by a count of what was done (not of what the question names)
+        ("how many times did the ministry meet the unions", "The ministry had held 14 meetings with unions.",
+         "The three unions met the ministry."),
+        # a bridge's length is no period; a number joined to a word describes, it does not count
+        ("how long is the new bridge", "The 2.3-kilometre bridge opened.", "It opened less than five months ago."),
+        ("How many houses have been declared unsafe?", "Inspectors declared 40 houses unsafe.",
+         "She pointed to a crack across the front of the two-storey house."),
+        ("How many storeys will the tower have?", "The plan is for a 14-storey tower.", "The tower will be tall."),
         ("How many orders had he delivered?", "He had completed 2,900 deliveries.", "He had ridden 2,900 km."),
         ("How many riders work for the app?", "It has about 48,000 active couriers.", "It has about 48,000 restaurants."),
         # what is counted named first, then its count; a share of it is no count
@@ -320,6 +331,15 @@ def test_evidence_must_hold_a_quantity_of_the_kind_measured(question, holds, lac
 
 def test_a_question_that_measures_nothing_is_never_missing_its_measure():
     assert has_measure(analyse("Who chaired the meeting?"), "The meeting was long.")
+
+
+def test_who_paid_is_answered_only_by_a_sentence_that_says_something_was_paid_or_given():
+    q = analyse("who paid for the subsidence research?")
+    assert not has_answer_type("person", "Subsidence was first documented in 1925 by the engineer Roberto Gayol.", q)
+    assert has_answer_type("person", "The research was funded by the Ruiz Foundation.", q)
+    assert has_answer_type("person", "The Ruiz Foundation gave the team a grant.", q)
+    found = analyse("who found the wreck?")  # any other deed: any name the question lacks
+    assert has_answer_type("person", "Subsidence was first documented in 1925 by the engineer Roberto Gayol.", found)
 
 
 @pytest.mark.parametrize(
