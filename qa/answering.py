@@ -349,8 +349,14 @@ _ASKS_NAME = re.compile(
 _CALENDAR_NAMES = frozenset(MONTHS) | frozenset(DAYS)
 
 
+# "Which councillors abstained?" asks for a person, and for their names: "Two councillors
+# abstained." gives neither (a "who" question may be answered by a role, so only these)
+_WHICH_PEOPLE = re.compile(r"^(?:which|what)\s+(?:\w+\s+){0,2}?(?:councillors|members|officials|colleagues)\b", re.IGNORECASE)
+
+
 def asks_name(q: Question) -> bool:
-    return q.answer_type != "person" and bool(_ASKS_NAME.search(" ".join(q.text.split())))
+    text = " ".join(q.text.split())
+    return bool(_ASKS_NAME.search(text)) and (q.answer_type != "person" or bool(_WHICH_PEOPLE.search(text)))
 
 
 def new_names(question: str, sentence: str) -> set[str]:

@@ -280,6 +280,9 @@ def test_a_category_is_not_asked_for_by_name():
     assert asks_name(analyse("Which ship sank?"))
     assert not asks_name(analyse("What sort of ship sank?"))
     assert not asks_name(analyse("What kind of vessel is the wreck?"))
+    # people asked for as "which councillors" want names; "who" may be answered by a role
+    assert asks_name(analyse("Which councillors abstained in the vote?"))
+    assert not asks_name(analyse("Who abstained in the vote?"))
 
 
 def test_a_count_for_one_of_several_listed_names_counts_against_answering():
