@@ -351,7 +351,9 @@ _CALENDAR_NAMES = frozenset(MONTHS) | frozenset(DAYS)
 
 # "Which councillors abstained?" asks for a person, and for their names: "Two councillors
 # abstained." gives neither (a "who" question may be answered by a role, so only these)
-_WHICH_PEOPLE = re.compile(r"^(?:which|what)\s+(?:\w+\s+){0,2}?(?:councillors|members|officials|colleagues)\b", re.IGNORECASE)
+_WHICH_PEOPLE = re.compile(
+    r"^(?:which|what)\s+(?:\w+\s+){0,2}?(?:councillors|members|officials|colleagues)\b", re.IGNORECASE
+)
 
 
 def asks_name(q: Question) -> bool:

@@ -796,9 +796,9 @@ def has_measure(question: Question, sentence: str) -> bool:
         # "her ministry had held 14 meetings with transport unions"
         done, asked = set(question.terms) - {"time"}, _words_of(question.text)[1]
         for j, word in enumerate(found):
-            if word.endswith("s") and word not in asked and tokenize(word)[:1] and tokenize(word)[0] in done and any(
-                w.isdigit() or w in NUMBER_WORDS for w in found[max(0, j - 2) : j]
-            ):
+            if not word.endswith("s") or word in asked or not set(tokenize(word)) & done:
+                continue
+            if any(w.isdigit() or w in NUMBER_WORDS for w in found[max(0, j - 2) : j]):
                 return True
     if question.subset:
         if not any(_counts(question.subset, w) for w in _words_of(sentence)[0]):
@@ -985,8 +985,8 @@ _GIVING = frozenset(tokenize("paid pay funded fund financed finance chipped cont
 # a sentence that says something was paid or given at all
 _GAVE = re.compile(
     r"\b(?:pa(?:y|ys|id|ying)|fund\w*|financ\w*|grants?|loans?|donat\w*|contribut\w*|sponsor\w*|gave|give[sn]?|"
-    r"giving|lent|lend\w*|backed|bankroll\w*|chipped|subsid(?:y|ies|i[sz]ed?|i[sz]ing)|money|cash|paid|covered|cover(?:s|ing)?|bill|"
-    r"budget|invest\w*|aid|bought|buy\w*)\b",
+    r"giving|lent|lend\w*|backed|bankroll\w*|chipped|subsid(?:y|ies|i[sz]ed?|i[sz]ing)|money|cash|covered|"
+    r"cover(?:s|ing)?|bill|budget|invest\w*|aid|bought|buy\w*)\b",
     re.IGNORECASE,
 )
 _GIVEN_BY = re.compile(
