@@ -349,16 +349,15 @@ _ASKS_NAME = re.compile(
 _CALENDAR_NAMES = frozenset(MONTHS) | frozenset(DAYS)
 
 
-# "Which councillors abstained?" asks for a person, and for their names: "Two councillors
-# abstained." gives neither (a "who" question may be answered by a role, so only these)
-_WHICH_PEOPLE = re.compile(
-    r"^(?:which|what)\s+(?:\w+\s+){0,2}?(?:councillors|members|officials|colleagues)\b", re.IGNORECASE
-)
+# The people among `_ASKS_NAME`'s nouns: "Which councillors abstained?" asks for a person, and
+# for their names: "Two councillors abstained." gives neither (a "who" question may be answered by
+# a role, so only these)
+_PEOPLE_BY_NAME = frozenset({"councillors", "members", "officials", "colleagues"})
 
 
 def asks_name(q: Question) -> bool:
-    text = " ".join(q.text.split())
-    return bool(_ASKS_NAME.search(text)) and (q.answer_type != "person" or bool(_WHICH_PEOPLE.search(text)))
+    asked = _ASKS_NAME.search(" ".join(q.text.split()))
+    return bool(asked) and (q.answer_type != "person" or (asked.group(3) or "").lower() in _PEOPLE_BY_NAME)
 
 
 def new_names(question: str, sentence: str) -> set[str]:
