@@ -24,6 +24,7 @@ COMMITTED = (
     "heldout19_articles.jsonl",
     "heldout20_articles.jsonl",
     "heldout21_articles.jsonl",
+    "heldout22_articles.jsonl",
     "train_articles.jsonl", "train2_articles.jsonl",
 )
 
