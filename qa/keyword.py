@@ -45,7 +45,7 @@ _PLAIN_LETTERS = str.maketrans(
     {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "ħ": "h", "ŧ": "t"}
 )
 # The version of `fold` and `tokenize`: a keyword index saved with another is rebuilt (index.py).
-TOKENS_VERSION = 2
+TOKENS_VERSION = 3
 
 
 @lru_cache(maxsize=200_000)
@@ -80,9 +80,15 @@ def content_words(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w for w in words(text) if w not in STOPWORDS and len(w) > 1 and not w.isdigit()))
 
 
+_PER_CENT = re.compile(r"\bper\s+cent\b")
+
+
 def tokenize(text: str) -> list[str]:
-    """Folded, stemmed content tokens."""
-    return [_stem(w) for w in words(text) if w not in STOPWORDS]
+    """Folded, stemmed content tokens ("per cent" is one: "percent", as questions often write it)."""
+    folded = fold(text)
+    if "cent" in folded:
+        folded = _PER_CENT.sub("percent", folded)
+    return [_stem(w) for w in _WORD.findall(folded) if w not in STOPWORDS]
 
 
 @lru_cache(maxsize=200_000)

@@ -129,11 +129,11 @@ _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), f
         r"|\b(how much|how many|price tag|what proportion|what percentage|what share|by how much|by what margin|margin)\b"
         # "What is Chile's total quota?", "What was the final tally?"
         r"|^(what|which) (is|was|are|were|will be|would be) ((the|its|their|[\w'’-]+['’]s?) )?(\w+ ){0,2}"
-        r"(total|amount|tally|sum|count)\b"
+        r"(total|amount|tally|sum|count|number of)\b"
     )),
     ("date", re.compile(
         r"^(((by|since|until|till|from) )?when\b|((in|on|at|by|from|since|until|till|during) )?(what|which) "
-        r"(year|date|day|month|time|century|decade)\b)"
+        r"(year|date|day|month|time|centur(?:y|ies)|decade)s?\b)"  # "what months does the season cover?"
         # "Over what period were the insects released?": from when to when ("During what period
         # did the basin split?" may ask for an era: "the mid-Eocene")
         r"|^(over|across) (what|which) (period|time ?frame|timespan|span|stretch of time)\b"
@@ -154,7 +154,7 @@ _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), f
         r"columnist|lobbyist|conservationist|environmentalist|\w+ologist|\w+ician)s?\b"  # plurals too: "Which board members voted no?" asks for names
     )),
     ("place", re.compile(
-        r"^((from|to) )?where\b|^whereabouts\b|^((in|at|from|to) )?(which|what) (city|town|village|country|region|province|state|"
+        r"^((from|to) )?where\b|^whereabouts\b|^((in|at|from|to) )?(which|what) ((?!(?:surface|total|land|floor|overall|combined|entire|whole)\b)[\w-]+ )?(city|town|village|country|region|province|state|"
         r"place|location|port|island|county|district|cities|towns|villages|countries|regions|provinces|"
         r"states|places|locations|ports|islands|counties|districts|venue|venues|area|areas|neighbourhood|"
         r"neighborhood|neighbourhoods|neighborhoods|suburb|suburbs|quarter|borough)\b"
@@ -194,6 +194,8 @@ MEASURES = (
     ("percent", re.compile(
         rf"\b{_WHAT_THE}(\w+ )?(percentage|proportion|share|fraction|per ?cent)\b(?! points?\b)|"
         rf"\bhow many (per ?cent|percent|percentage points)\b|\b{_WHAT_THE}(\w+ )?rate\b"
+        # "by how much in percent did the price go up?", "how much did it rise as a percentage"
+        r"|\b(in|as an?) (per ?cent|percent|percentage)( terms)?\b"
     )),
     ("money", re.compile(
         rf"\bhow much\b(?=.*\b({_MONEY_WORDS})\b)|\b{_WHAT_THE}([\w'’]+ )?(price|cost|fee|fare|salary|"
@@ -225,7 +227,11 @@ MEASURES = (
     ("distance", re.compile(
         r"\bhow long (is|was|will be|would be) (the|a|an|its|their|this|that) ([\w'’-]+ ){0,3}(bridge|tunnel|"
         r"road|highway|motorway|railway|pipeline|canal|wall|fence|border|runway|trail|causeway|viaduct|bypass|"
-        r"coastline|river|dam|pier|ship|vessel|cable car)s?\b|\b(what|which) (is|was) the (total )?length of\b"
+        r"coastline|river|dam|pier|ship|vessel|cable car)s?\b"
+        # ... not how long it was in some state: "how long was the road blocked", "... shut", "... out"
+        r"(?!.*\b(?!(?:expected|planned|designed|projected|estimated|supposed|intended)\b)(?:\w+[^e\W]ed|shut|cut|down|"
+        r"out|stuck|kept|held|left|gone|open|off)\b)"
+        r"|\b(what|which) (is|was) the (total )?length of\b"
     )),
     # "How long is the tunnel going to be?", "how long was the delay": a length or a period
     ("length", re.compile(r"\bhow long (is|are|was|were|will) (?!it\b|this\b|that\b|they\b|he\b|she\b|we\b|you\b)"
@@ -247,7 +253,7 @@ MEASURES = (
     # "What's the population of Carrach now?", "what was the turnout", "what is the number of jobs lost"
     ("count", re.compile(
         rf"\bhow many\b|\b{_WHAT_THE}([\w'’-]+ )?(population|turnout|attendance|death toll|headcount)\b"
-        rf"|\b{_WHAT_THE}(total |overall |combined )?number of\b"
+        rf"|\b{_WHAT_THE}(\w+ )?number of\b"  # "what was the minimum number of signatures needed"
     )),
 )
 _COUNTED = re.compile(r"\b(?:how many|number of) (?:of (?:the |their |its |his |her )?)?((?:[\w'’-]+ ){0,3})")
@@ -1147,6 +1153,7 @@ ROLE_REACH = 30  # "said Agnieszka Wrobel, who has directed", "The club's owner,
 _HELD_AT = re.compile(r"\s+(?:(?:of|at)\s+(?:the\s+|a\s+|an\s+)?|(?:the|a|an)\s+)(?:[a-z][\w'’-]*\s+){0,3}?[A-Z][^,.;:()\"“”]*")
 _HELD_BY = re.compile(r"(?:[A-Z][\w'’.-]*\s+)*[\w.-]+['’]s\s+$|\b[A-Z]{2,}\s+$")
 _CAPITAL = re.compile(r"\b[A-Z][\w'’.-]*")
+_OWNED = re.compile(r"['’]s\b")  # the role's: "the mayor's office"
 
 
 def _held_elsewhere(match: re.Match[str], sentence: str, q_words: frozenset[str]) -> bool:
@@ -1172,7 +1179,11 @@ def has_role(question: Question, sentence: str) -> bool:
     title = _ROLE_TITLES.get(question.role, rf"{question.role}s?")
     pattern = re.compile(rf"\b(?:{title})\b", re.IGNORECASE) if question.role else _ROLE
     q_words = _words_of(question.text)[1]
-    matches = [match for match in pattern.finditer(sentence) if not _held_elsewhere(match, sentence, q_words)]
+    matches = [
+        match for match in pattern.finditer(sentence)
+        # "a spokesman for the mayor's office" names the office, not who holds it
+        if not _OWNED.match(sentence, match.end()) and not _held_elsewhere(match, sentence, q_words)
+    ]
     if not matches:
         return False
     if has_strong_type(question, sentence):  # "said Dr. Priya Deshmukh, an associate professor ... who led the study"

@@ -17,6 +17,11 @@ def test_tokenize_drops_stopwords_and_stems():
     assert tokenize("The ministers rejected the idea") == ["minist", "reject", "idea"]
 
 
+def test_per_cent_is_one_token_as_percent():
+    assert tokenize("a rise of 14.3 per cent") == tokenize("a rise of 14.3 percent") == ["rise", "14", "3", "percent"]
+    assert tokenize("Per  Cent") == ["percent"]
+
+
 def test_unaccented_query_finds_accented_text():
     index = KeywordIndex.build(["a", "b"], [tokenize("Stéphane Séjourné spoke"), tokenize("Poland said no")])
     assert index.search(tokenize("sejourne"), k=2)[0][0] == "a"

@@ -26,6 +26,7 @@ from qa.question import (
         ("Which ministers resigned?", "person"),
         ("Which members of the band left?", "person"),
         ("Which countries rejected troops?", "place"),
+        ("in which neighbouring countries were buyers paying more", "place"),  # a word may say which
         ("Which remembers the war?", None),  # a role word must be a whole word
         ("Where did he travel?", "place"),
         ("In which city is the buyer based?", "place"),
@@ -48,6 +49,7 @@ from qa.question import (
         ("ok so who runs it", "person"),
         ("So when will it reopen?", "date"),
         ("Over what period were the mosquitoes released?", "date"),  # from when to when
+        ("what months does the mid-crop season cover?", "date"),  # plurals too
         ("What was the final vote count?", "number"),
         # a cause asked for by what made, caused or led to it
         ("So what actually made the cable fail?", "reason"),
@@ -209,6 +211,10 @@ def test_days_of_the_month_and_bare_years_are_not_quantities():
         ("how long is the tres rios bridge", "distance"),
         ("What is the length of the new line?", "distance"),
         ("How long was the delay?", "length"),  # a length, or a period ("how long was the queue")
+        ("how long was the road to the citadel blocked", "length"),  # how long it stayed so, not its length
+        ("How long was the bridge shut?", "length"),
+        ("by how much in percent did the farmgate price go up?", "percent"),  # a share, though of a price
+        ("what was the minimum number of valid signatures needed", "count"),
         ("what was the final vote count on the rules", "tally"),  # a vote's tally
         ("What was the final tally in the board's vote?", "tally"),
         ("how did the judges split on the decision?", "tally"),
@@ -535,6 +541,7 @@ def test_a_role_named_outright_is_found_by_its_name_without_the_place_it_is_of()
     founded = analyse("who founded the app")  # a place is no one who holds the role
     assert not has_role(founded, "The app, which was founded in Bogotá in 2017, will comply.")
     assert has_role(founded, "The app, founded in Bogotá by Ana Ruiz in 2017, will comply.")
+    assert not has_role(mayor, "said Tomaz Rozman, a spokesman for the mayor's office.")  # the office, not its holder
     lawyer = analyse("who is the lawyer for the family")  # any role noun news writing uses
     assert lawyer.asks_role and lawyer.role == "lawyer"
     assert has_role(lawyer, "The family's lawyer, Ines Duarte, said they would appeal.")
