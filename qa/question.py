@@ -276,14 +276,32 @@ def _count_stem(word: str) -> str:
 # other way round ("how many people" by "9,400 riders", "how many passengers" by "2,300
 # people"); a count of a particular kind only by the same kind or one in its group ("how many
 # jobs" by "650 workers", not "how many teachers" by "610 students"). General English, not any
-# article's wording.
+# article's wording. Read without their plural, not by their stems: "reporters" and "reports",
+# "officers" and "offices", "protesters" and "protests" share a Snowball stem, not a meaning.
 def _stems(text: str) -> frozenset[str]:
     return frozenset(_count_stem(w) for w in text.split())
 
 
-GENERIC_PEOPLE = _stems("people persons person individuals residents inhabitants citizens families households")
+@lru_cache(maxsize=65_536)
+def _singular(word: str) -> str:
+    """The word without a plural ending: "casualties" -> casualty, "witnesses" -> witness, "riders" -> rider."""
+    word = word.lower()
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _singulars(text: str) -> frozenset[str]:
+    return frozenset(_singular(w) for w in text.split())
+
+
+GENERIC_PEOPLE = _singulars("people persons person individuals residents inhabitants citizens families households")
 PEOPLE_GROUPS = tuple(
-    _stems(group)
+    _singulars(group)
     for group in (
         "workers employees staff jobs positions posts",
         "couriers riders drivers",  # delivery riders
@@ -842,13 +860,17 @@ def _counts(counted: tuple[str, ...], word: str) -> bool:
     """Does a number before `word` count what the question counts? When `word` has the stem of
     a counted word, is a people noun that answers a count of these people (`_people_like`), or
     lies near a counted word in the model's word vectors ("houses" by "37 homes")."""
-    stems = frozenset(_count_stem(w) for w in counted)
-    stem = _count_stem(word)
-    if stem in stems or stem in _people_like(stems) or any(stem in g and stems & g for g in THING_GROUPS):
+    stems, singulars = frozenset(_count_stem(w) for w in counted), frozenset(_singular(w) for w in counted)
+    stem, singular = _count_stem(word), _singular(word)
+    if singular in singulars or singular in _people_like(singulars):
+        return True
+    if stem in stems and not (singular in PEOPLE or singulars & PEOPLE):
+        return True  # "how many litres" by "60,000 liters" (people by their nouns: not "offices" for officers)
+    if any(stem in g and stems & g for g in THING_GROUPS):
         return True
     if any(w.endswith("ed") and len(s) >= 4 and stem.startswith(s) for w, s in zip(counted, map(_count_stem, counted))):
         return True  # what a counted act leaves: "how many people signed" by "8,400 signatures"
-    if len(word) < 3 or word in STOPWORDS or stem in PEOPLE:  # for people _people_like decides:
+    if len(word) < 3 or word in STOPWORDS or singular in PEOPLE:  # for people _people_like decides:
         return False  # "men" and "women" lie near each other
     vectors = embeddings.word_vectors([*counted, word])
     return bool((vectors[:-1] @ vectors[-1]).max() >= NEAR_WORD)
@@ -1035,7 +1057,9 @@ _LOCATIVE = re.compile(
 
 # A name given as one: "The lander, named Vesna, ...", "a ship known as the Golden Hind"
 _NAMING = re.compile(
-    rf"\b(?:named|called|dubbed|nicknamed|known as)\s+(?:the\s+)?[\"“‘']?(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})"
+    rf"\b(?:named|called|dubbed|nicknamed|known as)\s+(?:the\s+)?(?:[\"“‘']?(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})"
+    # ... or any name in quotation marks: "so called 'tuition-free' schools"
+    r"|[\"“‘'](?P<quoted>[^\"“”‘’']{2,40})[\"”’'])"
 )
 
 

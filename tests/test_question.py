@@ -260,6 +260,9 @@ def test_measure_of_a_number_question(question, measure):
         ("How many passengers use the ferry?", "The island is home to 2,300 people.", "The ferry has 12 crew."),
         ("How many jobs will it bring?", "It will hire 650 workers.", "It will hire for 650 days."),
         ("How many teachers work there?", "It employs 45 teachers.", "Its 610 students will move."),
+        # people by their nouns, not by stems they share with things ("reporters" and "reports")
+        ("How many people does it employ?", "It employs 40 reporters.", "It received 61 reports of fires."),
+        ("How many officers were hurt?", "Nine officers were hurt.", "Nine offices were hit."),
         ("How many women are in the club?", "The club has 40 women.", "The club has 40 men."),
         # a near word in the model's word vectors counts too; another kind of thing does not
         ("How many houses were destroyed?", "The fire destroyed 37 homes.", "The fire destroyed 12 barns."),
@@ -401,6 +404,9 @@ def test_who_paid_is_answered_only_by_a_sentence_that_says_something_was_paid_or
         ("So what made the cable fail?", "It failed due to corrosion.", "It failed on Monday."),
         # a name given as one, for a question about what something is called
         ("What is the spacecraft called?", "The lander, named Vesna, touched down.", "The lander touched down on Monday."),
+        # ... or in quotation marks, whatever its case (not a description after "known as")
+        ("What are schools that charge nothing called?", "Fees range from nothing at so called 'tuition-free' schools.",
+         "Private schools, also known as independent schools, set fees."),
         # a yes or a no said as one, for a yes/no question
         ("Will the company try to revive the lander?", "The company said it will not attempt to revive it.",
          "The lander touched down near the pole on Thursday."),
