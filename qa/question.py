@@ -278,10 +278,6 @@ def _count_stem(word: str) -> str:
 # jobs" by "650 workers", not "how many teachers" by "610 students"). General English, not any
 # article's wording. Read without their plural, not by their stems: "reporters" and "reports",
 # "officers" and "offices", "protesters" and "protests" share a Snowball stem, not a meaning.
-def _stems(text: str) -> frozenset[str]:
-    return frozenset(_count_stem(w) for w in text.split())
-
-
 @lru_cache(maxsize=65_536)
 def _singular(word: str) -> str:
     """The word without a plural ending: "casualties" -> casualty, "witnesses" -> witness, "riders" -> rider."""
@@ -330,6 +326,12 @@ PEOPLE_GROUPS = tuple(
     )
 )
 PEOPLE = GENERIC_PEOPLE.union(*PEOPLE_GROUPS)
+
+
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(_count_stem(w) for w in text.split())
+
+
 # Things counted under several names: "How many homes..." by "about 9,000 households"; people
 # counted by where they are from ("from abroad" by "from outside Japan").
 THING_GROUPS = (
@@ -857,9 +859,10 @@ NEAR_WORD = 0.55  # word-vector cosine at which a word of the evidence stands fo
 
 @lru_cache(maxsize=65_536)
 def _counts(counted: tuple[str, ...], word: str) -> bool:
-    """Does a number before `word` count what the question counts? When `word` has the stem of
-    a counted word, is a people noun that answers a count of these people (`_people_like`), or
-    lies near a counted word in the model's word vectors ("houses" by "37 homes")."""
+    """Does a number before `word` count what the question counts? When `word` is a counted word
+    (a noun for people by its singular, any other by its stem), is a people noun that answers a
+    count of these people (`_people_like`), or lies near a counted word in the model's word
+    vectors ("houses" by "37 homes")."""
     stems, singulars = frozenset(_count_stem(w) for w in counted), frozenset(_singular(w) for w in counted)
     stem, singular = _count_stem(word), _singular(word)
     if singular in singulars or singular in _people_like(singulars):
