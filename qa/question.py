@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import embeddings
-from .keyword import STOPWORDS, fold, tokenize, words
+from .keyword import STOPWORDS, fold, token_tuple, tokenize, words
 
 MONTHS = (
     "january february march april may june july august september october november december "
@@ -576,8 +576,8 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
         )
     if answer_type == "reason":  # a weak sign of one, or a strong one (`has_strong_type`)
         return bool(_REASON.search(sentence) or _STRONG_REASON.search(sentence))
-    verb = _WHO_DID.match(question.text)
-    if verb and set(tokenize(verb.group(1))) & _GIVING and not _GAVE.search(sentence):
+    verb = _asked_verb(question.text)
+    if verb and set(verb) & _GIVING and not _GAVE.search(sentence):
         return False  # "who paid for the research?" is not answered by who first documented it
     q_names = set(question.names)  # a day or a month names no one: "reopened on Friday"
     return any(n not in q_names and n not in q_words and n not in _DATE_WORDS for n in _names_of(sentence))
@@ -993,18 +993,25 @@ _AGENT = re.compile(r"^(?:\S+\s+){0,%d}?by\s+(?:a|an|the|[A-Z])" % AGENT_REACH)
 _WHO_DID = re.compile(r"\W*who\s+(?:\w+ly\s+)?(?!(?:is|was|are|were|will|would|has|had|have|does|did|do|can|could)\b)([a-z]\w+)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
+def _asked_verb(question: str) -> tuple[str, ...] | None:
+    """The tokens of the verb a "who did it" question asks about (`_WHO_DID`), None when it asks
+    none: read once a question, not once a candidate sentence."""
+    verb = _WHO_DID.match(question)
+    return tuple(tokenize(verb.group(1))) if verb else None
+
+
 def _by_whom(question: Question, sentence: str) -> bool:
     """Does the sentence say, in the passive, who did what a "who did it" question asks?"""
-    verb = _WHO_DID.match(question.text)
-    if not verb or question.asks_role:  # who leads something is a person, not "led by Aarhus University"
+    asked = _asked_verb(question.text)
+    if asked is None or question.asks_role:  # who leads something is a person, not "led by Aarhus University"
         return False
-    asked = tokenize(verb.group(1))
     if set(asked) & _MAKING and _WORK_BY.search(sentence):
         return True  # "Who wrote the season's biggest seller?" by "a crime novel by Sigrún Ásgeirsdóttir"
     if set(asked) & _GIVING and _GIVEN_BY.search(sentence):
         return True  # "Who chipped in money for the repairs?" by "a grant from the Japanese government"
     return any(
-        tokenize(match.group(0)) == asked and _AGENT.match(sentence[match.end() :].lstrip())
+        token_tuple(match.group(0)) == asked and _AGENT.match(sentence[match.end() :].lstrip())
         for match in _WORDLIKE.finditer(sentence)
     )
 
