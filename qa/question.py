@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import embeddings
-from .keyword import STOPWORDS, fold, token_tuple, tokenize, words
+from .keyword import STOPWORDS, fold, token_set, token_tuple, tokenize, words
 
 MONTHS = (
     "january february march april may june july august september october november december "
@@ -822,7 +822,7 @@ def has_measure(question: Question, sentence: str) -> bool:
         # "her ministry had held 14 meetings with transport unions"
         done, asked = set(question.terms) - {"time"}, _words_of(question.text)[1]
         for j, word in enumerate(found):
-            if not word.endswith("s") or word in asked or not set(tokenize(word)) & done:
+            if not word.endswith("s") or word in asked or not token_set(word) & done:
                 continue
             if any(w.isdigit() or w in NUMBER_WORDS for w in found[max(0, j - 2) : j]):
                 return True
