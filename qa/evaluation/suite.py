@@ -25,6 +25,7 @@ COMMITTED = (
     "heldout20_articles.jsonl",
     "heldout21_articles.jsonl",
     "heldout22_articles.jsonl",
+    "heldout23_articles.jsonl",
     "train_articles.jsonl", "train2_articles.jsonl",
 )
 
