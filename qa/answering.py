@@ -44,6 +44,17 @@ _NEEDS_ANTECEDENT = re.compile(
     r"there(?!\s+(is|are|was|were|has|have|had|will|would|may|might|can|could|must|should|seem|seems|seemed|appears?|remains?)\b))\b",
     re.IGNORECASE,
 )
+# A date given only by pointing back to one before it: "Merivarvi was set up the same year", "a
+# week later", "earlier that month". A "when" question answered by it needs that sentence too,
+# unless the sentence also gives a year or a month of its own.
+_DATE_POINTS_BACK = re.compile(
+    r"\b(?:(?:the\s+same|that|the\s+following|the\s+next|the\s+previous|the\s+preceding)\s+"
+    r"(?:year|month|week|day|morning|afternoon|evening|night|spring|summer|autumn|winter)|"
+    r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:years?|months?|weeks?|days?)\s+"
+    r"(?:later|earlier|before))\b",
+    re.IGNORECASE,
+)
+_OWN_DATE = re.compile(rf"\b(?:1[5-9]\d\d|20\d\d|{'|'.join(m.title() for m in MONTHS[:12])})\b")  # "May", not "may"
 NOT_IN_ARTICLES = "The articles don't say"
 ANNOUNCEMENT_WORDS = 6  # for list questions, a sentence this short announces what follows...
 FOLLOWING = 2  # ... and brings up to this many next sentences of its paragraph
@@ -126,7 +137,8 @@ _ORDINAL = (
 ).split()
 _WORD_NUMBER = {w: str(i + 1) for words in (SMALL_NUMBERS, _ORDINAL) for i, w in enumerate(words)}
 _NUMBER_WORD = re.compile(rf"\b({'|'.join(_WORD_NUMBER)})\b", re.IGNORECASE)
-_ORDINAL_WORD = re.compile(rf"\b({'|'.join(_ORDINAL[1:])})\b", re.IGNORECASE)  # "first" is often paraphrased
+# "first" and "second" are often paraphrased: "the first phase", "a further four streets"
+_ORDINAL_WORD = re.compile(rf"\b({'|'.join(_ORDINAL[2:])})\b", re.IGNORECASE)
 # (not "no" in a compound: "the no-work zone", "a no-confidence vote")
 _NEGATION = re.compile(r"\b(not|no(?!-)|never|none|neither|nor|without|cannot)\b|n['’]t\b", re.IGNORECASE)
 # ... and in the evidence, a word that says no: "Which countries said no to troops?" is answered
@@ -263,6 +275,17 @@ _NOUN_WH = {
 }
 
 
+# A name kept back, said of the noun after it or before it: "an unnamed US cloud computing company",
+# "the ministry declined to name the contractors", "a private collector, whom she declined to name".
+# It withholds any question for that name ("Which US cloud company...", "Who is the collector...").
+_UNNAMED = re.compile(
+    r"\b(?:unnamed|unidentified|(?:declined|refused|(?:was|were) unable) to (?:name|identify)|"
+    r"(?:did|does|do|has|have|had|would|will) not (?:yet )?(?:name|named|identify|identified))\s+"
+    r"(?P<after>[^.;,]*)"
+    r"|(?P<before>[^.;,]*),\s+(?:which|whom|who)\s+(?:[\w'’-]+\s+){1,3}?(?:declined|refused) to (?:name|identify)\b",
+    re.IGNORECASE,
+)
+
 _POINTS_BACK = re.compile(r"\b(?:it|its|them|they|this|that|these|those)\b", re.IGNORECASE)
 
 
@@ -294,6 +317,11 @@ def withheld(q: Question, sentence: str) -> float:
         for m in pattern.finditer(sentence)
         if m.group("wh").lower() in asked or m.group("wh").lower() == "about"
     ]
+    if q.answer_type == "person" or asks_name(q):
+        shares += [
+            len(terms & set(tokenize(m.group("after") or m.group("before") or ""))) / len(terms)
+            for m in _UNNAMED.finditer(sentence)
+        ]
     # an untyped "what" may ask for a figure: "What minimum income is the consortium guaranteed?"
     nouns = asked | {"how much", "how many"} if "what" in asked and not q.answer_type and not q.measure else asked
     if any(
@@ -340,10 +368,11 @@ _DEMONYM = re.compile(r"(?:ian|an|n|ese|ish|i)$")  # "Andalusian" -> "Andalus", 
 # a name, "the net force".)
 _ASKS_NAME = re.compile(
     r"\b(?:names?|titles?) of\b|^(which|what) ((?!(?:is|was|are|were|does|did|do|has|had|have|will|would|can|could|"
-    r"her|his|their|its|the|a|an|sort|sorts|kind|kinds|type|types)\b)\w+ ){0,2}(company|companies|firm|firms|"
-    r"bank|banks|organi[sz]ations?|group|agency|party|team|club|charity|consultancy|newspaper|university|school|"
-    r"hospital|rocket|ship|vessel|brand|chains?|supermarkets?|insurer|airline|manufacturer|supplier|"
-    r"contractor|lender|investor|fund|union|councillors|members|officials|colleagues)\b",
+    r"her|his|their|its|the|a|an|sort|sorts|kind|kinds|type|types)\b)\w+ ){0,2}(company|companies|firms?|"
+    r"banks?|organi[sz]ations?|group|agency|agencies|party|parties|teams?|clubs?|charity|charities|consultancy|"
+    r"newspapers?|university|universities|schools?|hospitals?|rockets?|ships?|shipyards?|vessels?|brands?|chains?|"
+    r"supermarkets?|insurers?|airlines?|manufacturers?|suppliers?|contractors?|lenders?|investors?|funds?|unions?|"
+    r"councillors|members|officials|colleagues)\b",
     re.IGNORECASE,
 )
 _CALENDAR_NAMES = frozenset(MONTHS) | frozenset(DAYS)
@@ -483,7 +512,7 @@ class ExtractiveAnswerer:
         first citation with what it points back to; two spans when page furniture stands between
         them or that sentence is cited already), then the sentences it announces."""
         s = p.sentence
-        antecedent = self._antecedent(p, view)
+        antecedent = self._antecedent(p, view, q)
         spans = [(p.doc_id, s.start, s.end)]
         if antecedent is not None:
             whole = (p.doc_id, antecedent.start, s.end)
@@ -493,9 +522,13 @@ class ExtractiveAnswerer:
         return spans + [(p.doc_id, f.start, f.end) for f in announced(p, view, q)]
 
     @staticmethod
-    def _antecedent(p: Passage, view: IndexView):  # type: ignore[no-untyped-def]
-        """The sentence before `p` when `p` opens with a word that points back to it."""
-        if not _NEEDS_ANTECEDENT.match(p.text) or p.sentence.index == 0:
+    def _antecedent(p: Passage, view: IndexView, q: Question):  # type: ignore[no-untyped-def]
+        """The sentence before `p` when `p` opens with a word that points back to it, or when it
+        answers a "when" question with a date that points back ("the same year")."""
+        dated_before = (
+            q.answer_type == "date" and _DATE_POINTS_BACK.search(p.text) and not _OWN_DATE.search(p.text)
+        )
+        if not (_NEEDS_ANTECEDENT.match(p.text) or dated_before) or p.sentence.index == 0:
             return None
         entry = view.entries[p.doc_id]
         flags = view.furniture[p.doc_id]

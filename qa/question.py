@@ -478,17 +478,25 @@ def _again_terms(text: str) -> list[str]:
 _HOW_MUCH = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
 
 
+# A yes/no question asks no number or date through a question word inside it ("Did the boss agree
+# to limit how many layers of subcontractors can be used?"), only through one that asks a second
+# question ("Is that more or less than a year ago, and by how much?").
+_SECOND_QUESTION = re.compile(rf"(?:,|\band\b|\bbut\b)\s*{_LEAD}{_QUESTION_WORD}")
+
+
 def analyse(text: str) -> Question:
     text = standard_spelling(text)
     whole = " ".join(text.lower().split())
     lowered = _DISCOURSE.sub("", whole) or whole
     tokens = words(text)
     refers_back = any(t in _FOLLOWUP_PRONOUNS for t in tokens) or whole.startswith(_FOLLOWUP_OPENERS)
-    measure, counted = _measure(lowered)
+    is_yesno = bool(re.match(_AUXILIARY, lowered))
+    embedded = is_yesno and not _SECOND_QUESTION.search(lowered)
+    measure, counted = (None, ()) if embedded else _measure(lowered)
     # "who is the mayor of...", "who's volterra's ceo", "which judge heard the case?"
     named = _NAMED_ROLE.match(lowered) or _WHICH_ROLE.match(lowered)
     # "What will a bottle sell for?" asks for a number though no question word says so
-    answer_type = _answer_type(lowered) or ("number" if measure else None)
+    answer_type = None if embedded else _answer_type(lowered) or ("number" if measure else None)
     terms = tuple(dict.fromkeys(tokenize(_HOW_MUCH.sub(" ", text)) + tokenize(" ".join(_again_terms(text)))))
     names = () if _cased_throughout(text) else tuple(dict.fromkeys(names_in(text)))
     return Question(
@@ -496,7 +504,7 @@ def analyse(text: str) -> Question:
         terms=terms,
         answer_type=answer_type,
         is_list=bool(_LIST_CUES.search(lowered)),
-        is_yesno=bool(re.match(_AUXILIARY, lowered)),
+        is_yesno=is_yesno,
         # ... or too little to stand alone: "Which areas were hit?" (by what?)
         refers_back=refers_back or len(tokens) <= 3 or (len(set(terms)) <= 2 and not names),
         names=names,
@@ -619,10 +627,12 @@ def _currency_words() -> tuple[frozenset[str], frozenset[str]]:
 _CURRENCIES, _CURRENCY_QUALIFIERS = _currency_words()
 CURRENCY_QUALIFIERS = 2  # "50 Hong Kong dollars": at most this many qualifying words before the unit
 _SCALES = frozenset("million millions billion billions trillion trillions bn m k".split())
+# units of time only: a question that may ask a length as well ("how long is the tunnel going to
+# be") is `_length`, which also takes `_DISTANCE_UNITS`; "How long does the crossing take?" is not
+# answered by "218 metres long"
 _PERIOD_UNITS = frozenset(
     "second seconds minute minutes hour hours day days night nights week weeks fortnight fortnights month "
-    "months year years decade decades century centuries metre metres meter meters kilometre kilometres "
-    "kilometer kilometers km mile miles feet foot ft inch inches yard yards cm mm".split()
+    "months year years decade decades century centuries".split()
 )
 _FRACTIONS = frozenset("third thirds quarter quarters fifth fifths tenth tenths".split())
 _VAGUE_AMOUNTS = frozenset("a an several few many some".split())
@@ -726,7 +736,8 @@ def _temperature(sentence: str, found: tuple[str, ...]) -> bool:
 
 
 _DISTANCE_UNITS = frozenset(
-    "km kilometre kilometres kilometer kilometers metre metres meter meters m mile miles feet foot ft yards yard".split()
+    "km kilometre kilometres kilometer kilometers metre metres meter meters m mile miles feet foot ft yards yard "
+    "cm centimetre centimetres mm millimetre millimetres inch inches".split()
 )
 
 
@@ -963,7 +974,9 @@ _SCHEDULED = (
 )
 _STRONG_REASON = re.compile(
     rf"\b(because|due to(?! (?:{_SCHEDULED})\b)|owing to|as a result|so that|in order to|thanks to|the reason|reasons? (for|why)|"
-    r"blam\w*|caused by|driven by|the result of|to avoid|to prevent|to protect|to reduce|to cut|to ensure|"
+    r"blam\w*|caused by|driven by|the result of|in response to|"
+    # "had been forced to act by rising costs", "prompted by complaints"
+    r"(?:forced|prompted|compelled|spurred|pushed)\s+(?:[a-z]+\s+){0,2}?by|to avoid|to prevent|to protect|to reduce|to cut|to ensure|"
     r"traced (?:\w+ ){0,3}to|(?:main|likely|probable|chief|primary|biggest|key|real) (?:source|cause|reason|driver)s?|attributed to|triggered by|reflect(?:s|ed)|"
     r"arguing that|argued that|on (?:the )?grounds (?:that|of)|citing|concerns? (?:that|about|over)|"
     r"factors? (?:that )?(?:drove|drive|drives|behind|in)|(?:drove|drives|driving|behind) (?:the|its|their|this|that) (?:decision|move|choice)|"

@@ -82,6 +82,19 @@ def test_a_sentence_opening_with_there_is_needs_nothing_before_it(tmp_path_facto
     assert "oxbow" not in answer.text
 
 
+def test_a_date_that_points_back_brings_the_sentence_that_gives_it(tmp_path_factory: pytest.TempPathFactory):
+    yard = one_article_bot(tmp_path_factory, "yard.txt", (
+        "Shipyard wins order\n\nThe town's old yard was closed by its Norwegian owner in 2014, and 600 people lost their jobs.\n"
+        "Northyard was set up the same year by local investors and the town, which still owns a fifth of it.\n"
+        "The new yard employs 1,450 people and plans to hire 900 more.\n"
+    ))
+    answer = yard.ask("When was Northyard set up?")
+    assert "2014" in answer.citations[0].quote and "set up the same year" in answer.citations[0].quote
+    assert all(is_faithful(c, docs(yard)) for c in answer.citations)
+    # a question that asks no date takes the sentence alone
+    assert yard.ask("How much of Northyard does the town still own?").citations[0].quote.startswith("Northyard was")
+
+
 def test_off_topic_question_abstains_without_citations(bot: Assistant):
     answer = bot.ask("What is the boiling point of mercury?")
     assert answer.abstained and answer.citations == []
@@ -331,6 +344,14 @@ def test_a_sentence_saying_what_is_asked_was_not_given_counts_against_answering(
                     "Asked about the cost of the repairs, the mayor declined to comment.") > 0.5
     assert withheld(analyse("How much will the repairs cost?"),
                     "Asked about the repairs, the mayor said they would cost 4 million pesos.") == 0.0
+    # a name kept back, said of the noun after it or before it
+    unnamed = "The order was cancelled by an unnamed US cloud computing company, its biggest customer."
+    assert withheld(analyse("Which US cloud company cancelled the order?"), unnamed) > 0.5
+    assert withheld(analyse("How much was the cancelled order worth?"), unnamed) == 0.0  # asks no name
+    collector = "The sisters turned down an offer from a private collector, whom she declined to name."
+    assert withheld(analyse("Who is the private collector?"), collector) > 0.5
+    assert withheld(analyse("Which contractors built the walls?"),
+                    "The ministry declined to name the contractors who built the walls.") == 1.0
     # whether it is so is withheld: then which it is, too
     backing = "He declined to say whether Georgia had the backing of any of the six member unions."
     assert withheld(analyse("Which of the six unions are backing Georgia?"), backing) > 0.5

@@ -81,6 +81,10 @@ def test_list_and_yes_no_questions():
     assert not analyse("Besides the pay rise, what did the union get?").is_list
     assert analyse("Did Ukraine ask for troops?").is_yesno
     assert not analyse("What did Ukraine ask for?").is_yesno
+    # a question word inside a yes/no question asks nothing of its own; one after "and" does
+    embedded = analyse("Did the boss agree to limit how many layers of subcontractors can be used?")
+    assert embedded.is_yesno and embedded.measure is None and embedded.answer_type is None
+    assert analyse("Is that more or less than a year ago, and by how much?").answer_type == "number"
 
 
 def test_pronouns_and_ellipsis_mark_a_follow_up():
@@ -309,6 +313,8 @@ def test_measure_of_a_number_question(question, measure):
          "The three unions met the ministry."),
         # a bridge's length is no period; a number joined to a word describes, it does not count
         ("how long is the new bridge", "The 2.3-kilometre bridge opened.", "It opened less than five months ago."),
+        # ... and a ship's length no time a crossing takes
+        ("How long does the crossing take?", "The crossing takes about 11 hours.", "The two ferries are each 218 metres long."),
         ("How many houses have been declared unsafe?", "Inspectors declared 40 houses unsafe.",
          "She pointed to a crack across the front of the two-storey house."),
         ("How many storeys will the tower have?", "The plan is for a 14-storey tower.", "The tower will be tall."),
@@ -441,6 +447,11 @@ def test_who_paid_is_answered_only_by_a_sentence_that_says_something_was_paid_or
         # "due to" before a verb says what is scheduled
         ("Why did the network crash?", "The crash was due to a faulty update.",
          "A second site is due to be completed by the end of 2026."),
+        # what made someone act
+        ("Why is the operator replacing its ferries?", "She said the company had been forced to act by rising costs.",
+         "She said the company was forced out of the market."),
+        ("Why did the countries reject the idea?", "In response to Macron's statements, several countries rejected the idea.",
+         "Several countries rejected the idea."),
     ],
 )
 def test_strong_evidence_of_a_person_a_place_a_date_or_a_reason(question, holds, lacks):
