@@ -113,12 +113,15 @@ ABSTAIN_FEATURES = (
     "withheld",  # the best sentence or the runner-up says that what the question asks is not
     # known or not given: "When will the alert be reviewed?" by "Senapred did not say when the alert
     # level would next be reviewed" (share of the question's words in what is withheld; see `withheld`)
+    "names_apart",  # the question asks for a number or a date, and the share of its names that the
+    # best sentence itself does not hold: a figure is of what its sentence names ("How many jobs will
+    # Photonyx cut in Malaysia?" by "Photonyx ... would cut 1,150 jobs")
 )
 # Signals that may only lower the abstainer's confidence (its fit keeps their weights <= 0; every
 # other weight is >= 0): more similarity never argues for abstaining, a gap never against it.
 ABSTAIN_AGAINST = (
     "type_missing", "missing_names", "missing_numbers", "negation_unmatched", "quantity_missing", "measure_missing",
-    "opposite", "name_missing", "part_of_list", "withheld",
+    "opposite", "name_missing", "part_of_list", "withheld", "names_apart",
 )
 _MISSING_NAMES = ABSTAIN_FEATURES.index("missing_names")
 _DENSE = ABSTAIN_FEATURES.index("dense")
@@ -188,7 +191,16 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
         float(part_of_list(q, best.text)),
         # (the runner-up too: "Jayasekara did not say how the remainder had been financed")
         max(withheld(q, p.text) for p in passages[:2]),
+        names_apart(q, best.text),
     ]
+
+
+def names_apart(q: Question, sentence: str) -> float:
+    """For a question asking a number or a date, the share of its names that `sentence` lacks."""
+    if not q.names or not (q.measure or q.answer_type in ("number", "date")):
+        return 0.0
+    found = fold(sentence)
+    return sum(name not in found for name in q.names) / len(q.names)
 
 
 # Pairs of opposites of general English: a sentence about the one does not answer a question

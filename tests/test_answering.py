@@ -4,8 +4,8 @@ import pytest
 
 from qa import Assistant
 from qa.answering import (
-    ABSTAIN_FEATURES, ExtractiveAnswerer, abstention_features, asks_name, has_opposite, missing_names, part_of_list,
-    quoted, withheld,
+    ABSTAIN_FEATURES, ExtractiveAnswerer, abstention_features, asks_name, has_opposite, missing_names, names_apart,
+    part_of_list, quoted, withheld,
 )
 from qa.calibration import Calibration, load_calibration
 from qa.chunking import Sentence
@@ -305,6 +305,14 @@ def test_a_count_for_one_of_several_listed_names_counts_against_answering():
     assert not part_of_list(analyse("How many bottles did Pryce sell?"), sentence)
     assert not part_of_list(analyse("Where were the buyers of Pryce's bottles?"), sentence)
     assert not part_of_list(analyse("How many bottles went to Singapore?"), "Pryce sold 90 bottles in Singapore.")
+
+
+def test_a_figure_is_of_what_its_sentence_names():
+    sentence = "Photonyx said on Tuesday it would cut 1,150 jobs and close its factory in Nijmegen."
+    assert names_apart(analyse("How many jobs will Photonyx cut in Malaysia?"), sentence) == 0.5
+    assert names_apart(analyse("How many jobs will Photonyx cut?"), sentence) == 0.0
+    # only for a question asking a number or a date
+    assert names_apart(analyse("Why is Photonyx leaving Malaysia?"), sentence) == 0.0
 
 
 def test_a_sentence_saying_what_is_asked_was_not_given_counts_against_answering():
