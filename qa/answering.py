@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -32,7 +33,7 @@ from .chunking import Sentence
 from .citations import Citation, make_citations
 from .furniture import LIST_ITEM
 from .index import IndexView
-from .keyword import fold, tokenize, words
+from .keyword import STOPWORDS, content_words, fold, tokenize, words
 from .question import DAYS, MONTHS, SMALL_NUMBERS, Question, analyse, names_in
 from .retrieval import Passage, neighbourhood
 
@@ -191,16 +192,35 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
         float(part_of_list(q, best.text)),
         # (the runner-up too: "Jayasekara did not say how the remainder had been financed")
         max(withheld(q, p.text) for p in passages[:2]),
-        names_apart(q, best.text),
+        names_apart(q, best.text, view.entries[best.doc_id].doc.text),
     ]
 
 
-def names_apart(q: Question, sentence: str) -> float:
-    """For a question asking a number or a date, the share of its names that `sentence` lacks."""
-    if not q.names or not (q.measure or q.answer_type in ("number", "date")):
+def names_apart(q: Question, sentence: str, document: str = "") -> float:
+    """For a question asking a number or a date, the share of its names that `sentence` lacks. A
+    question typed without capitals ("how many tonnes did ghana produce") has for names the words
+    its `document` only ever writes capitalised ("Ghana")."""
+    if not (q.measure or q.answer_type in ("number", "date")):
+        return 0.0
+    names = q.names or tuple(w for w in content_words(q.text) if w in _written_as_names(document))
+    if not names:
         return 0.0
     found = fold(sentence)
-    return sum(name not in found for name in q.names) / len(q.names)
+    return sum(name not in found for name in names) / len(names)
+
+
+@lru_cache(maxsize=64)
+def _written_as_names(document: str) -> frozenset[str]:
+    """The words (folded) that `document` writes capitalised and never in lower case."""
+    cased: dict[str, bool] = {}
+    for match in _WORD_AS_WRITTEN.finditer(document):
+        word = match.group(0)
+        folded = fold(word)
+        cased[folded] = cased.get(folded, True) and word[0].isupper()
+    return frozenset(w for w, upper in cased.items() if upper and len(w) > 2 and w not in STOPWORDS)
+
+
+_WORD_AS_WRITTEN = re.compile(r"[^\W\d_][\w'’-]*")
 
 
 # Pairs of opposites of general English: a sentence about the one does not answer a question

@@ -313,6 +313,11 @@ def test_a_figure_is_of_what_its_sentence_names():
     assert names_apart(analyse("How many jobs will Photonyx cut?"), sentence) == 0.0
     # only for a question asking a number or a date
     assert names_apart(analyse("Why is Photonyx leaving Malaysia?"), sentence) == 0.0
+    # typed without capitals: its names are the words the article only writes capitalised
+    document = f"{sentence} It also employs 900 people in Malaysia, where jobs are safe."
+    lower = analyse("how many jobs will photonyx cut in malaysia")
+    assert names_apart(lower, sentence, document) == 0.5  # "jobs" is no name: the article writes "jobs"
+    assert names_apart(lower, sentence) == 0.0  # no article, no names
 
 
 def test_a_sentence_saying_what_is_asked_was_not_given_counts_against_answering():
