@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -33,8 +32,8 @@ from .chunking import Sentence
 from .citations import Citation, make_citations
 from .furniture import LIST_ITEM
 from .index import IndexView
-from .keyword import STOPWORDS, content_words, fold, tokenize, words
-from .question import DAYS, MONTHS, SMALL_NUMBERS, Question, analyse, names_in
+from .keyword import content_words, fold, tokenize, words
+from .question import DAYS, MONTHS, SMALL_NUMBERS, Question, analyse, names_in, written_as_names
 from .retrieval import Passage, neighbourhood
 
 _NEEDS_ANTECEDENT = re.compile(
@@ -202,25 +201,12 @@ def names_apart(q: Question, sentence: str, document: str = "") -> float:
     its `document` only ever writes capitalised ("Ghana")."""
     if not (q.measure or q.answer_type in ("number", "date")):
         return 0.0
-    names = q.names or tuple(w for w in content_words(q.text) if w in _written_as_names(document))
+    names = q.names or tuple(w for w in content_words(q.text) if w in written_as_names(document))
     if not names:
         return 0.0
     found = fold(sentence)
     return sum(name not in found for name in names) / len(names)
 
-
-@lru_cache(maxsize=64)
-def _written_as_names(document: str) -> frozenset[str]:
-    """The words (folded) that `document` writes capitalised and never in lower case."""
-    cased: dict[str, bool] = {}
-    for match in _WORD_AS_WRITTEN.finditer(document):
-        word = match.group(0)
-        folded = fold(word)
-        cased[folded] = cased.get(folded, True) and word[0].isupper()
-    return frozenset(w for w, upper in cased.items() if upper and len(w) > 2 and w not in STOPWORDS)
-
-
-_WORD_AS_WRITTEN = re.compile(r"[^\W\d_][\w'’-]*")
 
 
 # Pairs of opposites of general English: a sentence about the one does not answer a question

@@ -396,6 +396,18 @@ def names_in(text: str, folded: bool = True) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=64)
+def written_as_names(document: str) -> frozenset[str]:
+    """The words (folded) that `document` writes capitalised and never in lower case: the names
+    of a question typed without capitals ("how many tonnes did ghana produce")."""
+    cased: dict[str, bool] = {}
+    for match in _WORDLIKE.finditer(document):
+        word = match.group(0)
+        folded = fold(_POSSESSIVE.sub("", word).strip(".'’-"))
+        cased[folded] = cased.get(folded, True) and word[0].isupper()
+    return frozenset(w for w, upper in cased.items() if upper and len(w) > 2 and w not in STOPWORDS)
+
+
 def _cased_throughout(text: str) -> bool:
     """Whether the question's capitals say nothing about names: typed in capitals throughout
     ("WHY DID MACRON SAY IT?") or in title case, where even function words are capitalised

@@ -3,7 +3,7 @@
 import pytest
 
 from qa.question import (
-    analyse, has_answer_type, has_measure, has_role, has_strong_type, names_in, parts, topic_terms,
+    analyse, has_answer_type, has_measure, has_role, has_strong_type, names_in, parts, topic_terms, written_as_names,
 )
 
 
@@ -576,3 +576,8 @@ def test_a_role_held_in_a_body_the_question_does_not_name_is_not_the_one_asked_a
     # a body the question names in its own words; a portfolio is no body
     assert has_role(analyse("who runs the residents group"), "Luis Ortega, president of the Cerro Mirador residents' association, said so.")
     assert has_role(analyse("Who is leading the response?"), "said Joseph Letoluo, the Cabinet Secretary for Agriculture.")
+
+
+def test_the_names_an_article_writes_are_the_words_it_only_ever_capitalises():
+    article = "Ivory Coast will pay more. Ghana's farmers want the same. Officials in Ghana said the officials agreed."
+    assert written_as_names(article) == {"ivory", "coast", "ghana"}  # "Officials" is also written "officials"
