@@ -221,6 +221,7 @@ largest smallest|larger smaller|biggest smallest|bigger smaller|maximum minimum|
 strongest weakest|hot cold|warm cold|heat cold|warmer colder|north south|east west|northern southern|
 eastern western|inner outer|internal external|positive negative|similar different|public private|
 domestic foreign|legal illegal|accepted rejected|approved rejected|supported opposed|allowed banned|
+against supported|against backed|oppose support|opposes supports|opposing supporting|
 oldest newest|ancient modern|younger older|youngest oldest|success failure|succeeded failed|possible impossible|
 import export|imports exports|imported exported|buy sell|bought sold|buyer seller|buyers sellers|
 arrival departure|push pull|longest shortest|wide narrow|deep shallow|heavy light|faster slower|fastest slowest|
@@ -270,6 +271,16 @@ _ASKED_NO_ANSWER = re.compile(
     r"(?P<rest>[^.;]*?),\s+(?:[\w'’-]+\s+){1,4}?(?:declined|refused|would\s+not|did\s+not|could\s+not|"
     r"would\s*n['’]t|did\s*n['’]t|could\s*n['’]t)\s+(?:to\s+)?(?:comment|say|answer|respond|reply|elaborate|"
     r"give\s+details|be\s+drawn)\b",
+    re.IGNORECASE,
+)
+
+
+# ... and the same said with the question first: "Whether the boardwalk should also close has not
+# been decided", "whether the line will reopen this year remains unclear".
+_WHETHER_OPEN = re.compile(
+    r"\b(?P<wh>whether)\s+(?P<rest>[^.;]*?)\s+(?:has|have|had|is|was|were|remains?|remained)\s+"
+    r"(?:not\s+(?:yet\s+)?(?:been\s+)?(?:decided|determined|settled|agreed|announced|confirmed|clear|known)|"
+    r"(?:still\s+|yet\s+)?(?:undecided|unclear|unknown|uncertain|open|an open question|to be (?:decided|seen)))\b",
     re.IGNORECASE,
 )
 
@@ -331,7 +342,7 @@ def withheld(q: Question, sentence: str) -> float:
         # what is withheld may point back to what the sentence said before it: "A new study would
         # be carried out, but it did not say who would prepare it"
         len(terms & set(tokenize(sentence if _POINTS_BACK.search(m.group("rest")) else m.group("rest")))) / len(terms)
-        for pattern in (_WITHHELD, _ASKED_NO_ANSWER)
+        for pattern in (_WITHHELD, _ASKED_NO_ANSWER, _WHETHER_OPEN)
         for m in pattern.finditer(sentence)
         if m.group("wh").lower() in asked or m.group("wh").lower() == "about"
     ]

@@ -263,6 +263,8 @@ def test_the_opposite_of_an_asked_word_in_the_evidence_counts_against_answering(
     assert not has_opposite("Why walk after a meal?", "Walking before a meal did little.")
     # one side's defeat is the other's win
     assert not has_opposite("What was the score when his side lost to Italy?", "Italy had won the fixture 34-16.")
+    # being against something is the opposite of supporting it
+    assert has_opposite("What share of residents were against the renovation?", "A poll found 58 per cent supported it.")
 
 
 def test_a_yes_no_question_is_answered_by_the_opposite_too(tmp_path_factory: pytest.TempPathFactory):
@@ -357,6 +359,11 @@ def test_a_sentence_saying_what_is_asked_was_not_given_counts_against_answering(
                     "Asked about the cost of the repairs, the mayor declined to comment.") > 0.5
     assert withheld(analyse("How much will the repairs cost?"),
                     "Asked about the repairs, the mayor said they would cost 4 million pesos.") == 0.0
+    # ... and what is not decided, said with the question first
+    assert withheld(analyse("Will the boardwalk be closed for good?"),
+                    "Whether the short boardwalk should also close has not been decided.") > 0.5
+    assert withheld(analyse("Will the boardwalk be closed for good?"),
+                    "Whether the boardwalk would close was the question; it has now been decided.") == 0.0
     # a name kept back, said of the noun after it or before it
     unnamed = "The order was cancelled by an unnamed US cloud computing company, its biggest customer."
     assert withheld(analyse("Which US cloud company cancelled the order?"), unnamed) > 0.5
