@@ -208,7 +208,6 @@ def names_apart(q: Question, sentence: str, document: str = "") -> float:
     return sum(name not in found for name in names) / len(names)
 
 
-
 # Pairs of opposites of general English: a sentence about the one does not answer a question
 # about the other ("men" and "women", "highest" and "lowest", "import" and "export"). Content
 # words only: "before" and "after", "above" and "below", "next" and "previous" often stand
@@ -555,7 +554,7 @@ class ExtractiveAnswerer:
         """The sentence before `p` when `p` opens with a word that points back to it, or when it
         answers a "when" question with a date that points back ("the same year")."""
         dated_before = (
-            q.answer_type == "date" and _DATE_POINTS_BACK.search(p.text) and not _OWN_DATE.search(p.text)
+            q.answer_type == "date" and bool(_DATE_POINTS_BACK.search(p.text)) and not _OWN_DATE.search(p.text)
         )
         if not (_NEEDS_ANTECEDENT.match(p.text) or dated_before) or p.sentence.index == 0:
             return None
