@@ -313,7 +313,7 @@ def test_measure_of_a_number_question(question, measure):
          "The three unions met the ministry."),
         # a bridge's length is no period; a number joined to a word describes, it does not count
         ("how long is the new bridge", "The 2.3-kilometre bridge opened.", "It opened less than five months ago."),
-        # ... and a ship's length no time a crossing takes
+        # ... and a ship's length is not how long a crossing takes
         ("How long does the crossing take?", "The crossing takes about 11 hours.", "The two ferries are each 218 metres long."),
         ("How many houses have been declared unsafe?", "Inspectors declared 40 houses unsafe.",
          "She pointed to a crack across the front of the two-storey house."),
