@@ -33,7 +33,7 @@ from .citations import Citation, make_citations
 from .furniture import LIST_ITEM
 from .index import IndexView
 from .keyword import content_words, fold, tokenize, words
-from .question import DAYS, MONTHS, SMALL_NUMBERS, Question, analyse, names_in, written_as_names
+from .question import DAYS, MONTHS, SMALL_NUMBERS, YEAR_DIGITS, Question, analyse, names_in, written_as_names
 from .retrieval import Passage, neighbourhood
 
 _NEEDS_ANTECEDENT = re.compile(
@@ -54,7 +54,7 @@ _DATE_POINTS_BACK = re.compile(
     r"(?:later|earlier|before))\b",
     re.IGNORECASE,
 )
-_OWN_DATE = re.compile(rf"\b(?:1[5-9]\d\d|20\d\d|{'|'.join(m.title() for m in MONTHS[:12])})\b")  # "May", not "may"
+_OWN_DATE = re.compile(rf"\b(?:{YEAR_DIGITS}|{'|'.join(m.title() for m in MONTHS[:12])})\b")  # "May", not "may"
 NOT_IN_ARTICLES = "The articles don't say"
 ANNOUNCEMENT_WORDS = 6  # for list questions, a sentence this short announces what follows...
 FOLLOWING = 2  # ... and brings up to this many next sentences of its paragraph

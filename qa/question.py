@@ -35,7 +35,8 @@ NUMBER_WORDS = frozenset(
     millions billion billions trillion dozen dozens half percent per cent""".split()
 )
 _DATE_WORDS = frozenset(MONTHS + DAYS + "century decade yesterday today tomorrow ago year years".split())
-_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
+YEAR_DIGITS = r"1[5-9]\d\d|20\d\d"  # a year as news writing gives one
+_YEAR = re.compile(rf"\b({YEAR_DIGITS})s?\b")
 _ASKS_YEAR = re.compile(r"\b(what|which) year\b", re.IGNORECASE)
 # "What time did the network go down?" asks for a time of day (not "what time of year")
 _ASKS_TIME = re.compile(r"\bwhat time\b(?! (?:of (?:the )?year|frame|period|span|scale)\b)", re.IGNORECASE)
@@ -382,6 +383,11 @@ _POSSESSIVE = re.compile(r"['’]s$")
 TITLE_ACRONYMS = frozenset("ceo cfo coo cto cio".split())  # not names: "Who is the CEO of Volterra?"
 
 
+def _bare(word: str) -> str:
+    """A word as a name: no possessive, no stray full stop or quote ("Uwase's" is Uwase)."""
+    return _POSSESSIVE.sub("", word).strip(".'’-")
+
+
 def names_in(text: str, folded: bool = True) -> list[str]:
     """Capitalised words that are not at the start of the text nor stopwords (folded, unless
     `folded=False` keeps them as written)."""
@@ -389,7 +395,7 @@ def names_in(text: str, folded: bool = True) -> list[str]:
     for match in _WORDLIKE.finditer(text):
         if match.start() == 0 or not match.group(0)[0].isupper():
             continue
-        written = _POSSESSIVE.sub("", match.group(0)).strip(".'’-")  # "Uwase's" is Uwase
+        written = _bare(match.group(0))
         word = fold(written)
         if word and word not in STOPWORDS and word not in TITLE_ACRONYMS:
             found.append(word if folded else written)
@@ -403,7 +409,7 @@ def written_as_names(document: str) -> frozenset[str]:
     cased: dict[str, bool] = {}
     for match in _WORDLIKE.finditer(document):
         word = match.group(0)
-        folded = fold(_POSSESSIVE.sub("", word).strip(".'’-"))
+        folded = fold(_bare(word))
         cased[folded] = cased.get(folded, True) and word[0].isupper()
     return frozenset(w for w, upper in cased.items() if upper and len(w) > 2 and w not in STOPWORDS)
 
