@@ -26,6 +26,7 @@ COMMITTED = (
     "heldout21_articles.jsonl",
     "heldout22_articles.jsonl",
     "heldout23_articles.jsonl",
+    "heldout24_articles.jsonl",
     "train_articles.jsonl", "train2_articles.jsonl",
 )
 
