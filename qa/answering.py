@@ -2,11 +2,13 @@
 
 From the ranked passages it keeps the best sentence, and a runner-up that scores close to it (up to
 three for questions that ask for several things); a sentence that opens with a pronoun ("He
-said...") brings the sentence before it, which says who, in one citation with it; a sentence
-that announces what follows (one ending in a colon; one counting three or more of the things
-asked about, "Vesna carries six instruments."; for a question asking for several things, also a
-short one such as "The trial had limitations.") brings the next sentences of its paragraph,
-which list them; a colon that ends its paragraph brings the list items on the lines after it.
+said...") brings the sentence before it, which says who, in one citation with it; for a "why",
+"who", "where" or "when" question, a sentence holding no such answer brings the next one when
+that goes on from it with one ("He said its bank had suspended a credit line because..."); a
+sentence that announces what follows (one ending in a colon; one counting three or more of the
+things asked about, "Vesna carries six instruments."; for a question asking for several things,
+a how or a why, also a short one such as "The trial had limitations.") brings the next sentences
+of its paragraph, which list them; a colon that ends its paragraph brings the list items on the lines after it.
 The best evidence is cited first, and no sentence twice. It abstains when the evidence is weak
 (`ABSTAIN_FEATURES`, a logistic model fitted with its threshold by `eval/calibrate.py`, see
 qa/calibration.py), when every name in the question is absent from the articles, or when the
@@ -33,7 +35,9 @@ from .citations import Citation, make_citations
 from .furniture import LIST_ITEM
 from .index import IndexView
 from .keyword import content_words, fold, tokenize, words
-from .question import DAYS, MONTHS, SMALL_NUMBERS, YEAR_DIGITS, Question, analyse, names_in, written_as_names
+from .question import (
+    DAYS, MONTHS, SMALL_NUMBERS, YEAR_DIGITS, Question, analyse, has_answer_type, mentions, names_in, written_as_names,
+)
 from .retrieval import Passage, neighbourhood
 
 _NEEDS_ANTECEDENT = re.compile(
@@ -187,7 +191,7 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
         best.feature("type_missing") if q.answer_type in ("number", "date") else 0.0,
         best.feature("measure_missing"),
         0.0 if q.is_yesno else float(has_opposite(q.text, best.text)),
-        float(asks_name(q) and not new_names(q.text, best.text)),
+        float(name_missing(q, best.text)),
         float(part_of_list(q, best.text)),
         # (the runner-up too: "Jayasekara did not say how the remainder had been financed")
         max(withheld(q, p.text) for p in passages[:2]),
@@ -205,7 +209,7 @@ def names_apart(q: Question, sentence: str, document: str = "") -> float:
     if not names:
         return 0.0
     found = fold(sentence)
-    return sum(name not in found for name in names) / len(names)
+    return sum(not mentions(found, name) for name in names) / len(names)
 
 
 # Pairs of opposites of general English: a sentence about the one does not answer a question
@@ -417,6 +421,38 @@ def asks_name(q: Question) -> bool:
     return bool(asked) and (q.answer_type != "person" or (asked.group(3) or "").lower() in _PEOPLE_BY_NAME)
 
 
+def _territory_words() -> frozenset[str]:
+    """Countries, territories and continents named in one word ("Germany", "Brazil", "Asia"),
+    folded, from the CLDR names Babel ships."""
+    from babel import Locale
+
+    return frozenset(fold(name) for name in Locale("en").territories.values() if name.isalpha())
+
+
+_TERRITORIES = _territory_words()
+_TEAMS = frozenset({"team", "teams", "club", "clubs"})  # a country may be one: "Germany won"
+
+
+def _territory(word: str) -> bool:
+    """A country or continent, or a word for its people: "germany", "german", "brazilian"."""
+    stem = _DEMONYM.sub("", word)
+    return word in _TERRITORIES or (len(stem) >= 4 and any(t.startswith(stem) for t in _TERRITORIES))
+
+
+def name_missing(q: Question, sentence: str) -> bool:
+    """Does the question ask for the name of a thing (`asks_name`) that the sentence does not give:
+    it names nothing the question does not, or only countries ("Which bank suspended the credit
+    line?" by "its bank had suspended a credit line ... its suppliers in Germany and Brazil"), unless
+    a team is asked for?"""
+    if not asks_name(q):
+        return False
+    found = new_names(q.text, sentence)
+    asked = _ASKS_NAME.search(" ".join(q.text.split()))
+    if asked is not None and (asked.group(3) or "").lower() not in _TEAMS:
+        found = {w for w in found if not _territory(w)}
+    return not found
+
+
 def new_names(question: str, sentence: str) -> set[str]:
     """The capitalised words of `sentence` (not its first) that `question` does not hold, months
     and weekdays aside."""
@@ -433,7 +469,7 @@ def missing_names(q: Question, view: IndexView, doc_ids: list[str]) -> list[str]
         forms = (name, stem) if len(stem) >= 4 and " " not in name else (name,)
         if " " not in name:  # a word capitalised by mistake, by its stem: "Emma Marry" in "married"
             forms += tuple(t for t in tokenize(name) if len(t) >= 4)
-        if not any(form in text for form in forms for text in texts) and not _spelled_out(name, q.text, view, doc_ids):
+        if not any(mentions(text, form) for form in forms for text in texts) and not _spelled_out(name, q.text, view, doc_ids):
             missing.append(name)
     return missing
 
@@ -445,7 +481,8 @@ _SPELLED = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|on|de|du|des|l
 def _spelled_out(name: str, question: str, view: IndexView, doc_ids: list[str]) -> bool:
     """Is `name`, written in capitals in the question ("DOC"), an acronym of a name the documents
     spell out ("the Department of Conservation")? Its capitalised words' initials, or all its words'."""
-    if not any(w.isupper() and fold(w) == name for w in re.findall(r"[\w'’-]+", question)) or not 2 <= len(name) <= 6:
+    written = (re.sub(r"['’]s$", "", w) for w in re.findall(r"[\w'’-]+", question))  # "SP's" is "SP"
+    if not any(w.isupper() and fold(w) == name for w in written) or not 2 <= len(name) <= 6:
         return False
     for d in dict.fromkeys(doc_ids):
         for match in _SPELLED.finditer(view.entries[d].doc.text):
@@ -538,7 +575,8 @@ class ExtractiveAnswerer:
         """The spans that cite `p`: its sentence, and the sentence before it when it needs one (a
         span of both when they are next to each other, so that the sentence that answers is in the
         first citation with what it points back to; two spans when page furniture stands between
-        them or that sentence is cited already), then the sentences it announces."""
+        them or that sentence is cited already), the one after it when that goes on with the answer
+        (`continued`, in the same span), then the sentences it announces."""
         s = p.sentence
         antecedent = self._antecedent(p, view, q)
         spans = [(p.doc_id, s.start, s.end)]
@@ -547,6 +585,9 @@ class ExtractiveAnswerer:
             before = (p.doc_id, antecedent.start, antecedent.end)
             next_to = antecedent.index == s.index - 1
             spans = [whole] if next_to and before not in cited else [before, *spans]
+        following = continued(p, view, q)
+        if following is not None:  # one span: the sentence that answers is in the first citation
+            spans[-1] = (p.doc_id, spans[-1][1], following.end)
         return spans + [(p.doc_id, f.start, f.end) for f in announced(p, view, q)]
 
     @staticmethod
@@ -574,6 +615,30 @@ class ExtractiveAnswerer:
         return Answer(question, text, True, [], closest, round(confidence, 4))
 
 
+# A quote its speaker is named after by a pronoun: "\"We brought in licensing because...,\" she said."
+_QUOTE_BY_PRONOUN = re.compile(
+    r"^[\"“‘'].*[\"”’']\s*(?:he|she|they)\s+(?:said|says|added|told|explained|argued|insisted|wrote)\b", re.DOTALL
+)
+
+
+def continued(p: Passage, view: IndexView, q: Question) -> Sentence | None:
+    """The next sentence when it goes on from `p` (it opens pointing back, or is a quote its
+    speaker is named after by a pronoun) with the kind of answer a "why", "who", "where" or
+    "when" question asks for, and `p` holds none: "Esteban Villalba, the manager, said the firm
+    had no choice." followed by "He said its bank had suspended a credit line because of..." (why).
+    """
+    if q.answer_type not in ("reason", "person", "place", "date") or has_answer_type(q.answer_type, p.text, q):
+        return None
+    entry = view.entries[p.doc_id]
+    index = p.sentence.index + 1
+    if index >= len(entry.sentences) or view.furniture[p.doc_id][index]:
+        return None
+    following = entry.sentences[index]
+    text = _sentence_text(entry, following).strip()
+    goes_on = bool(_NEEDS_ANTECEDENT.match(text) or _QUOTE_BY_PRONOUN.match(text))
+    return following if goes_on and has_answer_type(q.answer_type, text, q) else None
+
+
 def announced(p: Passage, view: IndexView, q: Question) -> list[Sentence]:
     """The next sentences of the paragraph when `p` only announces them: it ends with a colon;
     or it counts the things the question asks about without naming them ("Vesna carries six
@@ -589,7 +654,10 @@ def announced(p: Passage, view: IndexView, q: Question) -> list[Sentence]:
         if s.line == p.sentence.line and not flags[s.index]
     ]
     says_little = bool(_SHORT_ANNOUNCEMENT.match(text))  # no number, no quote
-    short = q.is_list and len(text.split()) <= ANNOUNCEMENT_WORDS
+    # ... and short, for a question asking for several things, a how or a why: "Some performers are
+    # finding other routes." for "How are performers finding cheaper rooms?"
+    asks_more = q.is_list or (q.answer_type in (None, "reason") and q.measure is None and not q.is_yesno)
+    short = asks_more and len(text.split()) <= ANNOUNCEMENT_WORDS
     # a question not worded as a list ("Which instruments is it carrying?") needs three or more,
     # not yet listed: "The county opened three shelters: one at..." lists them itself
     counts = _announces(text, q.terms) if q.is_list else (

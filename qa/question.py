@@ -134,7 +134,8 @@ _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), f
     )),
     ("date", re.compile(
         r"^(((by|since|until|till|from) )?when\b|((in|on|at|by|from|since|until|till|during) )?(what|which) "
-        r"(year|date|day|month|time|centur(?:y|ies)|decade)s?\b)"  # "what months does the season cover?"
+        # "what months does the season cover?" (not "in which year of trading": a count of years)
+        r"(year(?!s?\s+of\b)|date|day|month|time|centur(?:y|ies)|decade)s?\b)"
         # "Over what period were the insects released?": from when to when ("During what period
         # did the basin split?" may ask for an era: "the mid-Eocene")
         r"|^(over|across) (what|which) (period|time ?frame|timespan|span|stretch of time)\b"
@@ -402,6 +403,17 @@ def names_in(text: str, folded: bool = True) -> list[str]:
     return found
 
 
+def mentions(folded_text: str, name: str) -> bool:
+    """Does `folded_text` hold the (folded) name at the start of a word: "ghana" in "ghanaian
+    growers", not "li" in "million"?"""
+    start = folded_text.find(name)
+    while start != -1:
+        if start == 0 or not folded_text[start - 1].isalnum():
+            return True
+        start = folded_text.find(name, start + 1)
+    return False
+
+
 @lru_cache(maxsize=64)
 def written_as_names(document: str) -> frozenset[str]:
     """The words (folded) that `document` writes capitalised and never in lower case: the names
@@ -470,6 +482,14 @@ def standard_spelling(text: str) -> str:
 # Words a chatty or follow-up question opens with before its question word ("and why did they do
 # it?", "so what actually made the cable fail?", "ok so who runs it"): skipped to read its type.
 _DISCOURSE = re.compile(r"^(?:(?:and|so|but|ok|okay|well|then|now|oh|hmm|right)\b(?! that\b)[\s,]*)+")
+# A phrase put before the question word, set off by a comma or a dash: "According to the manager, why did
+# the firm stop deliveries?", "At 20-20 in the deciding game, did the review find...?" The question
+# is typed by what follows it (its words stay terms)
+_FRONTED = re.compile(
+    r"^(?:[^,?]{2,80},|[^?]{2,160}?\s[-–—]\s)\s*(?=(?:why|how|what|which|who|whom|whose|when|where|in which|on which|on what|at what|"
+    r"by how|by what|for how|from where|to what|is|are|was|were|do|does|did|has|have|had|will|would|can|"
+    r"could|should|may|might|must)\b)"
+)
 
 
 # "What is the spacecraft called?", "what was the storm named", "What name did they give it?"
@@ -506,6 +526,7 @@ def analyse(text: str) -> Question:
     text = standard_spelling(text)
     whole = " ".join(text.lower().split())
     lowered = _DISCOURSE.sub("", whole) or whole
+    lowered = _FRONTED.sub("", lowered)
     tokens = words(text)
     refers_back = any(t in _FOLLOWUP_PRONOUNS for t in tokens) or whole.startswith(_FOLLOWUP_OPENERS)
     is_yesno = bool(re.match(_AUXILIARY, lowered))
@@ -638,8 +659,10 @@ def _currency_words() -> tuple[frozenset[str], frozenset[str]]:
             if found:
                 units.add(found[-1])
                 qualifiers.update(w for w in found[:-1] if w.isalpha())
-    units |= {"sterling", "cent", "cents", "pence", "usd", "eur", "gbp", "chf"}
-    return frozenset(units - _AMBIGUOUS_CURRENCIES), frozenset(qualifiers)
+    units -= _AMBIGUOUS_CURRENCIES
+    units |= {unit + "es" for unit in units}  # plurals as Spanish writes them: "guaraníes", "colones"
+    units |= {"sterling", "cent", "cents", "pence", "usd", "eur", "gbp", "chf", "lire"}
+    return frozenset(units), frozenset(qualifiers)
 
 
 _CURRENCIES, _CURRENCY_QUALIFIERS = _currency_words()

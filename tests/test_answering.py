@@ -4,8 +4,8 @@ import pytest
 
 from qa import Assistant
 from qa.answering import (
-    ABSTAIN_FEATURES, ExtractiveAnswerer, abstention_features, asks_name, has_opposite, missing_names, names_apart,
-    part_of_list, quoted, withheld,
+    ABSTAIN_FEATURES, ExtractiveAnswerer, abstention_features, announced, asks_name, continued, has_opposite,
+    missing_names, name_missing, names_apart, part_of_list, quoted, withheld,
 )
 from qa.calibration import Calibration, load_calibration
 from qa.chunking import Sentence
@@ -163,6 +163,7 @@ def test_an_acronym_in_the_question_is_found_spelled_out(tmp_path_factory: pytes
     docs = list(view.entries)
     assert missing_names(analyse("Why won't DOC say where the trees are?"), view, docs) == []
     assert missing_names(analyse("What did the NTC order?"), view, docs) == []
+    assert missing_names(analyse("What is the NTC's remit?"), view, docs) == []  # a possessive too
     assert missing_names(analyse("What did the NHS say?"), view, docs) == ["nhs"]
     assert missing_names(analyse("What did Doc Brown say?"), view, docs) == ["doc", "brown"]  # not in capitals
 
@@ -289,6 +290,15 @@ def test_a_thing_asked_for_by_name_that_the_evidence_leaves_unnamed_counts_again
     # a question that asks for no name: the signal stays off
     assert evidence_signals(loan, "How big is the brewery's loan?")["name_missing"] == 0.0
     assert evidence_signals(loan, "What is the bank lending the brewery?")["name_missing"] == 0.0
+
+
+def test_a_thing_asked_for_by_name_is_not_named_by_a_country():
+    bank = analyse("Which bank suspended the firm's credit line?")
+    assert name_missing(bank, "Its bank suspended a credit line, leaving it unable to pay suppliers in Germany and Brazil.")
+    assert name_missing(bank, "A German bank suspended its credit line.")
+    assert not name_missing(bank, "Banco Atlas suspended its credit line in Germany.")
+    # a country may be a team
+    assert not name_missing(analyse("Which team won the final?"), "The final was won by Germany, 2-1.")
 
 
 def test_a_category_is_not_asked_for_by_name():
@@ -485,6 +495,49 @@ def test_a_short_sentence_brings_nothing_for_a_question_asking_for_one_thing(lis
     answer = list_bot.ask("How many patients tested the new evening routine?")
     assert answer.citations[0].quote.startswith("A hospital in Lund tested")
     assert "Nurses also knew" not in answer.text
+
+
+def _passage(bot: Assistant, starts: str) -> tuple[Passage, object]:
+    """The passage of the sentence of `bot`'s one article that starts with `starts`, and the view."""
+    view = bot.index.view()
+    (doc_id, entry), = view.entries.items()
+    sentence = next(s for s in entry.sentences if entry.doc.text[s.start : s.end].startswith(starts))
+    return Passage(doc_id, sentence, 1.0, (), entry.doc.text[sentence.start : sentence.end]), view
+
+
+def test_a_sentence_going_on_with_the_reason_the_best_one_lacks_joins_it(tmp_path_factory: pytest.TempPathFactory):
+    firm = one_article_bot(tmp_path_factory, "supplier.txt", (
+        "Supplier halts deliveries\n\nThe supplier halted deliveries to hospitals on Monday.\n"
+        "Its manager, Ana Ruiz, said the firm had no choice. She said its bank had suspended a credit line "
+        "because of unpaid invoices.\n"
+        'Ruiz rejected the idea that the firm wanted a better price. "We stopped because we have not been paid '
+        'since August," she said.\n'
+    ))
+    lead, view = _passage(firm, "Its manager")
+    why = analyse("Why did the supplier stop deliveries?")
+    following = continued(lead, view, why)
+    text = view.entries[lead.doc_id].doc.text
+    assert following is not None and "because of unpaid invoices" in text[following.start : following.end]
+    # not when the best sentence gives a reason itself, nor for a question asking no reason
+    reason, _ = _passage(firm, "She said")
+    assert continued(reason, view, why) is None
+    assert continued(lead, view, analyse("What did the manager say?")) is None
+    # the sentence after must go on from it: it opens with a pronoun, or is a quote its speaker is
+    # named after by one
+    rejected, _ = _passage(firm, "Ruiz rejected")
+    quote = continued(rejected, view, analyse("Why, according to Ruiz, did the firm stop deliveries?"))
+    assert quote is not None and text[quote.start : quote.end].startswith('"We stopped because')
+    assert continued(reason, view, analyse("When was the firm last paid?")) is None  # "Ruiz rejected..." does not
+
+
+def test_a_short_sentence_brings_the_next_ones_for_a_how_question(list_bot: Assistant):
+    short, view = _passage(list_bot, "The trial had limitations.")
+    following = announced(short, view, analyse("How was the trial limited?"))
+    assert [view.entries[short.doc_id].doc.text[s.start : s.end] for s in following] == [
+        "It ran for only six weeks in a single hospital.",
+        "Nurses also knew which patients followed the routine.",
+    ]
+    assert announced(short, view, analyse("How many weeks did the trial run?")) == []
 
 
 def _ranked(*scores: float) -> list[Passage]:

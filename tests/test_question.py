@@ -3,7 +3,8 @@
 import pytest
 
 from qa.question import (
-    analyse, has_answer_type, has_measure, has_role, has_strong_type, names_in, parts, topic_terms, written_as_names,
+    analyse, has_answer_type, has_measure, has_role, has_strong_type, mentions, names_in, parts, topic_terms,
+    written_as_names,
 )
 
 
@@ -59,6 +60,13 @@ from qa.question import (
         ("Which archaeologist led the dives?", "person"),
         ("Which composer wrote the concerto?", "person"),
         ("Which list is the longest?", None),
+        # a phrase before the question word, set off by a comma or a dash
+        ("According to the company's manager, why did the firm stop deliveries?", "reason"),
+        ("According to the board chair, how much will the plan cost?", "number"),
+        ("The analyst doesn't blame the policy - why does she think the mills are struggling?", "reason"),
+        ("Which countries, besides Poland, rejected troops?", "place"),
+        # a year of something is a count of years, not a calendar year
+        ("In which year of trading will the venture break even?", None),
     ],
 )
 def test_answer_type(question, kind):
@@ -140,6 +148,10 @@ def test_a_share_in_words_answers_a_number_question():
     # the question's own share is no answer: "half" is what it asks about
     halved = analyse("How many people did the half marathon draw?")
     assert not has_answer_type("number", "The half marathon drew a big crowd.", halved)
+
+
+def test_a_yes_no_question_after_a_phrase_set_off_by_a_comma_is_one():
+    assert analyse("At 20-20 in the deciding game, did the review find the shuttle in?").is_yesno
 
 
 def test_an_opening_and_or_so_keeps_the_follow_up_but_not_the_type_hidden():
@@ -336,6 +348,8 @@ def test_measure_of_a_number_question(question, measure):
          "The school has nine classrooms, and you can enrol online."),
         # a currency's name that is also a word is money after a scale word
         ("How much money did the parents give?", "Donations totalled 3.2 billion won.", "Founded in 1990, won the cup."),
+        # a currency's plural as Spanish writes it
+        ("What does a session cost?", "Each session costs about 1.1 million guaraníes.", "Each session lasts 4 hours."),
     ],
 )
 def test_evidence_must_hold_a_quantity_of_the_kind_measured(question, holds, lacks):
@@ -581,3 +595,10 @@ def test_a_role_held_in_a_body_the_question_does_not_name_is_not_the_one_asked_a
 def test_the_names_an_article_writes_are_the_words_it_only_ever_capitalises():
     article = "Ivory Coast will pay more. Ghana's farmers want the same. Officials in Ghana said the officials agreed."
     assert written_as_names(article) == {"ivory", "coast", "ghana"}  # "Officials" is also written "officials"
+
+
+def test_a_name_is_mentioned_at_the_start_of_a_word_not_inside_one():
+    assert mentions("ghanaian growers sold more", "ghana")
+    assert mentions("zhou and li led", "li")
+    assert not mentions("a purse of $1.25 million", "li")
+
