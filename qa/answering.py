@@ -36,7 +36,8 @@ from .furniture import LIST_ITEM
 from .index import IndexView
 from .keyword import content_words, fold, tokenize, words
 from .question import (
-    DAYS, MONTHS, SMALL_NUMBERS, YEAR_DIGITS, Question, analyse, has_answer_type, mentions, names_in, written_as_names,
+    DAYS, MONTHS, SMALL_NUMBERS, YEAR_DIGITS, Question, analyse, has_answer_type, has_strong_type, mentions, names_in,
+    written_as_names,
 )
 from .retrieval import Passage, neighbourhood
 
@@ -624,10 +625,11 @@ _QUOTE_BY_PRONOUN = re.compile(
 def continued(p: Passage, view: IndexView, q: Question) -> Sentence | None:
     """The next sentence when it goes on from `p` (it opens pointing back, or is a quote its
     speaker is named after by a pronoun) with the kind of answer a "why", "who", "where" or
-    "when" question asks for, and `p` holds none: "Esteban Villalba, the manager, said the firm
-    had no choice." followed by "He said its bank had suspended a credit line because of..." (why).
+    "when" question asks for, held more plainly than `p` holds one (`_holds_answer`): "Esteban
+    Villalba, the manager, said the firm had no choice." followed by "He said its bank had
+    suspended a credit line because of..." (why).
     """
-    if q.answer_type not in ("reason", "person", "place", "date") or has_answer_type(q.answer_type, p.text, q):
+    if q.answer_type not in ("reason", "person", "place", "date") or _holds_answer(q, p.text) == 2:
         return None
     entry = view.entries[p.doc_id]
     index = p.sentence.index + 1
@@ -636,7 +638,16 @@ def continued(p: Passage, view: IndexView, q: Question) -> Sentence | None:
     following = entry.sentences[index]
     text = _sentence_text(entry, following).strip()
     goes_on = bool(_NEEDS_ANTECEDENT.match(text) or _QUOTE_BY_PRONOUN.match(text))
-    return following if goes_on and has_answer_type(q.answer_type, text, q) else None
+    return following if goes_on and _holds_answer(q, text) > _holds_answer(q, p.text) else None
+
+
+def _holds_answer(q: Question, sentence: str) -> int:
+    """How plainly the sentence holds the kind of answer asked for: 0 not at all, 1 as a weak sign
+    (for a "why", "would", "after", "fears"), 2 plainly (a reason stated as one: "because", "the
+    main reason"; for other questions, any answer of the kind)."""
+    if not has_answer_type(q.answer_type, sentence, q):
+        return 0
+    return 2 if q.answer_type != "reason" or has_strong_type(q, sentence) else 1
 
 
 def announced(p: Passage, view: IndexView, q: Question) -> list[Sentence]:

@@ -512,6 +512,7 @@ def test_a_sentence_going_on_with_the_reason_the_best_one_lacks_joins_it(tmp_pat
         "because of unpaid invoices.\n"
         'Ruiz rejected the idea that the firm wanted a better price. "We stopped because we have not been paid '
         'since August," she said.\n'
+        "Hospitals said their stocks would last two weeks. They said the main reason was a lack of spare filters.\n"
     ))
     lead, view = _passage(firm, "Its manager")
     why = analyse("Why did the supplier stop deliveries?")
@@ -528,6 +529,10 @@ def test_a_sentence_going_on_with_the_reason_the_best_one_lacks_joins_it(tmp_pat
     quote = continued(rejected, view, analyse("Why, according to Ruiz, did the firm stop deliveries?"))
     assert quote is not None and text[quote.start : quote.end].startswith('"We stopped because')
     assert continued(reason, view, analyse("When was the firm last paid?")) is None  # "Ruiz rejected..." does not
+    # for a "why", a weak sign of a reason ("would") is joined by a plain one
+    stocks, _ = _passage(firm, "Hospitals said")
+    plain = continued(stocks, view, analyse("Why are hospitals running short?"))
+    assert plain is not None and text[plain.start : plain.end].startswith("They said the main reason")
 
 
 def test_a_short_sentence_brings_the_next_ones_for_a_how_question(list_bot: Assistant):
