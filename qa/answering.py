@@ -8,10 +8,10 @@ that goes on from it with one ("He said its bank had suspended a credit line bec
 sentence that announces what follows (one ending in a colon; one counting three or more of the
 things asked about, "Vesna carries six instruments."; for a question asking for several things,
 a how or a why, also a short one such as "The trial had limitations.") brings the next sentences
-of its paragraph, which list them; a colon that ends its paragraph brings the list items on the lines after it.
-The best evidence is cited first, and no sentence twice. It abstains when the evidence is weak
-(`ABSTAIN_FEATURES`, a logistic model fitted with its threshold by `eval/calibrate.py`, see
-qa/calibration.py), when every name in the question is absent from the articles, or when the
+of its paragraph, which list them; a colon that ends its paragraph brings the list items on the
+lines after it. The best evidence is cited first, and no sentence twice. It abstains when the
+evidence is weak (`ABSTAIN_FEATURES`, a logistic model fitted with its threshold by
+`eval/calibrate.py`, see qa/calibration.py), when every name in the question is absent from the articles, or when the
 question is off topic (none of its words near the best sentence, and a cosine with it that
 unrelated texts have).
 
@@ -470,7 +470,8 @@ def missing_names(q: Question, view: IndexView, doc_ids: list[str]) -> list[str]
         forms = (name, stem) if len(stem) >= 4 and " " not in name else (name,)
         if " " not in name:  # a word capitalised by mistake, by its stem: "Emma Marry" in "married"
             forms += tuple(t for t in tokenize(name) if len(t) >= 4)
-        if not any(mentions(text, form) for form in forms for text in texts) and not _spelled_out(name, q.text, view, doc_ids):
+        found = any(mentions(text, form) for form in forms for text in texts)
+        if not found and not _spelled_out(name, q.text, view, doc_ids):
             missing.append(name)
     return missing
 
@@ -618,7 +619,8 @@ class ExtractiveAnswerer:
 
 # A quote its speaker is named after by a pronoun: "\"We brought in licensing because...,\" she said."
 _QUOTE_BY_PRONOUN = re.compile(
-    r"^[\"“‘'].*[\"”’']\s*(?:he|she|they)\s+(?:said|says|added|told|explained|argued|insisted|wrote)\b", re.DOTALL
+    r"^[\"“‘'].*[\"”’']\s*(?:he|she|they)\s+(?:said|says|added|told|explained|argued|insisted|wrote)\b",
+    re.DOTALL,
 )
 
 

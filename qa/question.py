@@ -482,13 +482,13 @@ def standard_spelling(text: str) -> str:
 # Words a chatty or follow-up question opens with before its question word ("and why did they do
 # it?", "so what actually made the cable fail?", "ok so who runs it"): skipped to read its type.
 _DISCOURSE = re.compile(r"^(?:(?:and|so|but|ok|okay|well|then|now|oh|hmm|right)\b(?! that\b)[\s,]*)+")
-# A phrase put before the question word, set off by a comma or a dash: "According to the manager, why did
-# the firm stop deliveries?", "At 20-20 in the deciding game, did the review find...?" The question
-# is typed by what follows it (its words stay terms)
+# A phrase put before the question word, set off by a comma or a dash: "According to the manager,
+# why did the firm stop deliveries?", "At 20-20 in the deciding game, did the review find...?" The
+# question is typed by what follows it (its words stay terms)
 _FRONTED = re.compile(
-    r"^(?:[^,?]{2,80},|[^?]{2,160}?\s[-–—]\s)\s*(?=(?:why|how|what|which|who|whom|whose|when|where|in which|on which|on what|at what|"
-    r"by how|by what|for how|from where|to what|is|are|was|were|do|does|did|has|have|had|will|would|can|"
-    r"could|should|may|might|must)\b)"
+    r"^(?:[^,?]{2,80},|[^?]{2,160}?\s[-–—]\s)\s*(?=(?:why|how|what|which|who|whom|whose|when|where|"
+    r"in which|on which|on what|at what|by how|by what|for how|from where|to what|"
+    r"is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|may|might|must)\b)"
 )
 
 

@@ -294,7 +294,7 @@ def test_a_thing_asked_for_by_name_that_the_evidence_leaves_unnamed_counts_again
 
 def test_a_thing_asked_for_by_name_is_not_named_by_a_country():
     bank = analyse("Which bank suspended the firm's credit line?")
-    assert name_missing(bank, "Its bank suspended a credit line, leaving it unable to pay suppliers in Germany and Brazil.")
+    assert name_missing(bank, "Its bank suspended its credit line, so it cannot pay suppliers in Germany and Brazil.")
     assert name_missing(bank, "A German bank suspended its credit line.")
     assert not name_missing(bank, "Banco Atlas suspended its credit line in Germany.")
     # a country may be a team
