@@ -643,10 +643,19 @@ def continued(p: Passage, view: IndexView, q: Question) -> Sentence | None:
     return following if goes_on and _holds_answer(q, text) > _holds_answer(q, p.text) else None
 
 
+# What someone denies is no answer they give: "rejected the suggestion that the rules were to blame"
+_DENIED = re.compile(
+    r"\b(?:rejected|rejects|denied|denies|dismissed|dismisses|disputed|disputes)\s+(?:the\s+)?"
+    r"(?:(?:suggestion|suggestions|claim|claims|idea|notion|allegation|allegations|report|reports)\s+)?that\b.*",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
 def _holds_answer(q: Question, sentence: str) -> int:
-    """How plainly the sentence holds the kind of answer asked for: 0 not at all, 1 as a weak sign
-    (for a "why", "would", "after", "fears"), 2 plainly (a reason stated as one: "because", "the
-    main reason"; for other questions, any answer of the kind)."""
+    """How plainly the sentence holds the kind of answer asked for, outside what it denies: 0 not
+    at all, 1 as a weak sign (for a "why", "would", "after", "fears"), 2 plainly (a reason stated
+    as one: "because", "the main reason"; for other questions, any answer of the kind)."""
+    sentence = _DENIED.sub("", sentence)
     if not has_answer_type(q.answer_type, sentence, q):
         return 0
     return 2 if q.answer_type != "reason" or has_strong_type(q, sentence) else 1

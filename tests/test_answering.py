@@ -513,6 +513,8 @@ def test_a_sentence_going_on_with_the_reason_the_best_one_lacks_joins_it(tmp_pat
         'Ruiz rejected the idea that the firm wanted a better price. "We stopped because we have not been paid '
         'since August," she said.\n'
         "Hospitals said their stocks would last two weeks. They said the main reason was a lack of spare filters.\n"
+        'The minister denied that the ministry was to blame. "The invoices arrived late because the firm '
+        'changed its address," she said.\n'
     ))
     lead, view = _passage(firm, "Its manager")
     why = analyse("Why did the supplier stop deliveries?")
@@ -533,6 +535,10 @@ def test_a_sentence_going_on_with_the_reason_the_best_one_lacks_joins_it(tmp_pat
     stocks, _ = _passage(firm, "Hospitals said")
     plain = continued(stocks, view, analyse("Why are hospitals running short?"))
     assert plain is not None and text[plain.start : plain.end].startswith("They said the main reason")
+    # what someone denies is no reason given: "denied that the ministry was to blame"
+    denied, _ = _passage(firm, "The minister denied")
+    given = continued(denied, view, analyse("Why was the firm not paid, according to the minister?"))
+    assert given is not None and text[given.start : given.end].startswith('"The invoices arrived late')
 
 
 def test_a_short_sentence_brings_the_next_ones_for_a_how_question(list_bot: Assistant):
