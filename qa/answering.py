@@ -11,9 +11,9 @@ a how or a why, also a short one such as "The trial had limitations.") brings th
 of its paragraph, which list them; a colon that ends its paragraph brings the list items on the
 lines after it. The best evidence is cited first, and no sentence twice. It abstains when the
 evidence is weak (`ABSTAIN_FEATURES`, a logistic model fitted with its threshold by
-`eval/calibrate.py`, see qa/calibration.py), when every name in the question is absent from the articles, or when the
-question is off topic (none of its words near the best sentence, and a cosine with it that
-unrelated texts have).
+`eval/calibrate.py`, see qa/calibration.py), when every name in the question is absent from the
+articles, or when the question is off topic (none of its words near the best sentence, and a
+cosine with it that unrelated texts have).
 
     >>> answer = ExtractiveAnswerer().answer(question, passages, view)
     >>> answer.text
@@ -37,7 +37,7 @@ from .index import IndexView
 from .keyword import content_words, fold, tokenize, words
 from .question import (
     DAYS, MONTHS, SMALL_NUMBERS, YEAR_DIGITS, Question, analyse, has_answer_type, has_strong_type, mentions, names_in,
-    written_as_names,
+    without_possessive, written_as_names,
 )
 from .retrieval import Passage, neighbourhood
 
@@ -417,9 +417,18 @@ _CALENDAR_NAMES = frozenset(MONTHS) | frozenset(DAYS)
 _PEOPLE_BY_NAME = frozenset({"councillors", "members", "officials", "colleagues"})
 
 
-def asks_name(q: Question) -> bool:
+def _name_asked(q: Question) -> str | None:
+    """The noun a question asks the name of ("bank" in "Which bank...?"; "" for "the name of..."),
+    or None when it asks for no name (`_ASKS_NAME`; a "who" question only for `_PEOPLE_BY_NAME`)."""
     asked = _ASKS_NAME.search(" ".join(q.text.split()))
-    return bool(asked) and (q.answer_type != "person" or (asked.group(3) or "").lower() in _PEOPLE_BY_NAME)
+    if asked is None:
+        return None
+    noun = (asked.group(3) or "").lower()
+    return noun if q.answer_type != "person" or noun in _PEOPLE_BY_NAME else None
+
+
+def asks_name(q: Question) -> bool:
+    return _name_asked(q) is not None
 
 
 def _territory_words() -> frozenset[str]:
@@ -445,11 +454,11 @@ def name_missing(q: Question, sentence: str) -> bool:
     it names nothing the question does not, or only countries ("Which bank suspended the credit
     line?" by "its bank had suspended a credit line ... its suppliers in Germany and Brazil"), unless
     a team is asked for?"""
-    if not asks_name(q):
+    noun = _name_asked(q)
+    if noun is None:
         return False
     found = new_names(q.text, sentence)
-    asked = _ASKS_NAME.search(" ".join(q.text.split()))
-    if asked is not None and (asked.group(3) or "").lower() not in _TEAMS:
+    if noun not in _TEAMS:
         found = {w for w in found if not _territory(w)}
     return not found
 
@@ -483,7 +492,7 @@ _SPELLED = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|on|de|du|des|l
 def _spelled_out(name: str, question: str, view: IndexView, doc_ids: list[str]) -> bool:
     """Is `name`, written in capitals in the question ("DOC"), an acronym of a name the documents
     spell out ("the Department of Conservation")? Its capitalised words' initials, or all its words'."""
-    written = (re.sub(r"['’]s$", "", w) for w in re.findall(r"[\w'’-]+", question))  # "SP's" is "SP"
+    written = (without_possessive(w) for w in re.findall(r"[\w'’-]+", question))  # "SP's" is "SP"
     if not any(w.isupper() and fold(w) == name for w in written) or not 2 <= len(name) <= 6:
         return False
     for d in dict.fromkeys(doc_ids):
@@ -631,7 +640,10 @@ def continued(p: Passage, view: IndexView, q: Question) -> Sentence | None:
     Villalba, the manager, said the firm had no choice." followed by "He said its bank had
     suspended a credit line because of..." (why).
     """
-    if q.answer_type not in ("reason", "person", "place", "date") or _holds_answer(q, p.text) == 2:
+    if q.answer_type not in ("reason", "person", "place", "date"):
+        return None
+    held = _holds_answer(q, p.text)
+    if held == 2:  # it holds one plainly
         return None
     entry = view.entries[p.doc_id]
     index = p.sentence.index + 1
@@ -640,7 +652,7 @@ def continued(p: Passage, view: IndexView, q: Question) -> Sentence | None:
     following = entry.sentences[index]
     text = _sentence_text(entry, following).strip()
     goes_on = bool(_NEEDS_ANTECEDENT.match(text) or _QUOTE_BY_PRONOUN.match(text))
-    return following if goes_on and _holds_answer(q, text) > _holds_answer(q, p.text) else None
+    return following if goes_on and _holds_answer(q, text) > held else None
 
 
 # What someone denies is no answer they give: "rejected the suggestion that the rules were to blame"

@@ -384,9 +384,14 @@ _POSSESSIVE = re.compile(r"['’]s$")
 TITLE_ACRONYMS = frozenset("ceo cfo coo cto cio".split())  # not names: "Who is the CEO of Volterra?"
 
 
+def without_possessive(word: str) -> str:
+    """The word without a possessive "'s": "Uwase's" is Uwase, "the SP's" the SP."""
+    return _POSSESSIVE.sub("", word)
+
+
 def _bare(word: str) -> str:
     """A word as a name: no possessive, no stray full stop or quote ("Uwase's" is Uwase)."""
-    return _POSSESSIVE.sub("", word).strip(".'’-")
+    return without_possessive(word).strip(".'’-")
 
 
 def names_in(text: str, folded: bool = True) -> list[str]:
