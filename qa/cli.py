@@ -161,6 +161,10 @@ def _open_without_sync(args: argparse.Namespace):  # type: ignore[no-untyped-def
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from .ingest import refuse_if_busy
+    from .pipeline import resolve_paths
+
+    refuse_if_busy(resolve_paths(args.index, args.corpus)[0])  # before the stores open
     _open_without_sync(args).sync()
     return 0
 

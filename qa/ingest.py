@@ -90,6 +90,14 @@ def ingest_lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def refuse_if_busy(index_dir: Path) -> None:
+    """Raise IngestBusyError at once if another process is ingesting into `index_dir`. Checked
+    before an ingest opens the index's stores: opening them waits on that process's writes, for
+    good if it is stopped mid-write (Ctrl-Z), and then fails with sqlite's "database is locked"."""
+    with ingest_lock(index_dir):
+        pass
+
+
 def _inside(path: Path, root: Path) -> bool:
     try:
         path.resolve().relative_to(root.resolve())

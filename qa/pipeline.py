@@ -19,7 +19,7 @@ from typing import Iterator, Sequence
 from .answering import Answer, ExtractiveAnswerer, join_answers
 from .citations import strip_marks
 from .index import Index, IndexView
-from .ingest import SyncReport, copy_into_corpus, sync_corpus
+from .ingest import SyncReport, copy_into_corpus, refuse_if_busy, sync_corpus
 from .llm import LLMAnswerer, LLMError, load_config
 from .question import DAYS, MONTHS, analyse, is_bare, names_in, parts
 from .retrieval import Passage, Retriever
@@ -53,6 +53,13 @@ def default_index_dir(corpus: Path) -> Path:
         return Path(env)
     corpus = corpus.resolve()
     return corpus.parent / ".qa-index" / corpus.name
+
+
+def resolve_paths(index_dir: Path | str | None, corpus: Path | str | None) -> tuple[Path, Path]:
+    """The index folder and the corpus folder: as given, else `QA_CORPUS_DIR` or ./corpus, and
+    `default_index_dir` of that corpus."""
+    corpus_path = Path(corpus or os.environ.get("QA_CORPUS_DIR") or "corpus")
+    return (Path(index_dir) if index_dir else default_index_dir(corpus_path)), corpus_path
 
 
 def _drop_invisible(text: str) -> str:
@@ -152,9 +159,10 @@ class Assistant:
         sync: bool = True,
     ) -> "Assistant":
         """Open the index (creating it if needed); with `sync`, bring it in line with the corpus."""
-        corpus_path = Path(corpus or os.environ.get("QA_CORPUS_DIR") or "corpus")
-        index_path = Path(index_dir) if index_dir else default_index_dir(corpus_path)
+        index_path, corpus_path = resolve_paths(index_dir, corpus)
         url = chroma_url or os.environ.get("QA_CHROMA_URL") or None
+        if sync and corpus_path.is_dir():
+            refuse_if_busy(index_path)  # before the stores open (see `refuse_if_busy`)
         index = Index.open(index_path, chroma_url=url)
         config = load_config()
         llm = LLMAnswerer(config=config) if config else None

@@ -318,6 +318,31 @@ def test_two_ingests_at_once_the_second_process_is_refused_with_one_line(tmp_pat
     assert err.strip().splitlines()[-1] == "added 60, updated 0, unchanged 0, removed 0, failed 0"
 
 
+def test_an_ingest_stopped_mid_write_does_not_hold_up_the_second_ones_refusal(tmp_path: Path) -> None:
+    """An ingest stopped (Ctrl-Z, SIGSTOP) while it writes holds its lock and a write transaction:
+    the second is refused at once, before opening stores that would wait on that transaction. The
+    ingest is played here by this process, which takes both and keeps them."""
+    from qa.catalog import Catalog
+
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    write_corpus(corpus, 2, seed=5)
+    Catalog(index_dir / "catalog.sqlite")
+    writer = sqlite3.connect(index_dir / "catalog.sqlite", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    with open(index_dir / "ingest.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        second = subprocess.run(
+            [PYTHON, "-m", "qa", "sync", "--corpus", str(corpus), "--index", str(index_dir)],
+            env=ENV, cwd=ROOT, capture_output=True, text=True, timeout=600,
+        )
+    writer.rollback()
+    writer.close()
+    assert second.returncode == 1, second.stderr[-2000:]
+    assert second.stderr.strip().splitlines() == [
+        "qa: error: another ingest is running on this index; try again when it has finished"
+    ]
+
+
 def test_ingest_lock_is_held_by_the_process_not_left_behind_by_a_killed_one(tmp_path: Path) -> None:
     from qa.ingest import IngestBusyError, ingest_lock
 
