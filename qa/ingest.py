@@ -203,7 +203,13 @@ def _load(path: Path, root: Path, report: SyncReport) -> Document | None:
 
 
 def sync_corpus(index: "Index", corpus: Path) -> SyncReport:
-    """Make the index hold exactly the supported files under `corpus`."""
+    """Make the index hold exactly the supported files under `corpus`.
+
+    A corpus folder that is missing (moved, a typo, an unmounted disk) is refused before the
+    index is touched: read as empty, it would remove every document. An empty folder does empty
+    the index, since the folder is the source of truth."""
+    if not corpus.is_dir():
+        raise FileNotFoundError(f"no corpus folder at {corpus}; the index was left as it was")
     report = SyncReport()
     with ingest_lock(index.directory):
         for name in index.store.drop_unused():  # e.g. chunk vectors that older versions wrote

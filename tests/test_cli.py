@@ -87,6 +87,14 @@ def test_docs_lists_the_article(workdir: Path):
     assert [d["doc_id"] for d in json.loads(run.stdout)] == [BUNDLED.name]
 
 
+def test_sync_of_a_missing_corpus_folder_is_an_error_and_removes_nothing(workdir: Path):
+    qa("docs", cwd=workdir)  # the index exists
+    run = qa("sync", "--corpus", "corpus-typo", "--index", ".qa-index/corpus", cwd=workdir)
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines() == ["qa: error: no corpus folder at corpus-typo; the index was left as it was"]
+    assert [d["doc_id"] for d in json.loads(qa("docs", "--json", cwd=workdir).stdout)] == [BUNDLED.name]
+
+
 def test_help_explains_each_command(workdir: Path):
     run = qa("--help", cwd=workdir)
     for command in ("ingest", "docs", "ask", "chat"):

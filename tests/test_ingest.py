@@ -209,6 +209,16 @@ def test_removed_file_leaves_catalog_vectors_and_keyword_index(corpus: Path, ind
     assert_consistent(index)
 
 
+def test_a_missing_corpus_folder_is_refused_and_the_index_kept(corpus: Path, index: Index) -> None:
+    write(corpus, ARTICLES)
+    sync_corpus(index, corpus)
+    corpus.rename(corpus.with_name("moved"))
+    with pytest.raises(FileNotFoundError, match="no corpus folder"):
+        sync_corpus(index, corpus)
+    assert sorted(index.catalog.states()) == sorted(ARTICLES)
+    assert_consistent(index)
+
+
 def test_log_says_what_was_added_updated_skipped_and_removed(
     corpus: Path, index: Index, caplog: pytest.LogCaptureFixture
 ) -> None:
