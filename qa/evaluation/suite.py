@@ -27,6 +27,7 @@ COMMITTED = (
     "heldout22_articles.jsonl",
     "heldout23_articles.jsonl",
     "heldout24_articles.jsonl",
+    "heldout25_articles.jsonl",
     "train_articles.jsonl", "train2_articles.jsonl",
 )
 
