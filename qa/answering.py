@@ -33,11 +33,12 @@ from .catalog import Entry
 from .chunking import Sentence
 from .citations import Citation, make_citations
 from .furniture import LIST_ITEM
+from .documents import dated_year
 from .index import IndexView
 from .keyword import content_words, fold, tokenize, words
 from .question import (
-    DAYS, MONTHS, SMALL_NUMBERS, YEAR_DIGITS, Question, analyse, has_answer_type, has_strong_type, mentions, names_in,
-    without_possessive, written_as_names,
+    DAYS, MONTHS, NAME_ALIASES, SMALL_NUMBERS, UPPER, YEAR_DIGITS, Question, analyse, has_answer_type, has_strong_type, mentions,
+    name_runs, names_in, without_possessive, written_as_names,
 )
 from .retrieval import Passage, neighbourhood
 
@@ -68,6 +69,14 @@ _SHORT_ANNOUNCEMENT = re.compile(r"^[^\d\"“”]*\.$")  # no number, no quote: 
 # participants were divided into three groups." for "What were the three groups...?"
 _COUNTS_THINGS = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|several|various)\s+(?:[a-z-]+\s+)?([a-z]+s)\b"
+)
+# ... or that promises steps of some kind, unnamed, for a question asking for more than a number
+# or a name: "The county has promised a series of measures to reduce the risk." for "What is the
+# county doing to cut the risks...?"
+_PROMISES_STEPS = re.compile(
+    r"\b(?:a\s+(?:series|number|range|package|set|raft|list)\s+of|several|various)\s+(?:[a-z-]+\s+)?"
+    r"(?:measures|steps|changes|actions|proposals|options|commitments|reforms|initiatives|safeguards|"
+    r"conditions|demands|requirements|ways)\b"
 )
 
 
@@ -164,6 +173,19 @@ def _unrelated(features: list[float]) -> bool:
     return features[_MISSING_NAMES] == 1.0 or off_topic
 
 
+_RELATIVE_YEAR = re.compile(r"\b(last|this|next) year\b", re.IGNORECASE)
+_YEAR_SHIFT = {"last": -1, "this": 0, "next": 1}
+
+
+def relative_years(text: str, document: str) -> set[str]:
+    """The years that `text` names as "last year", "this year" or "next year", counted from the
+    date at the top of its `document` (`dated_year`): none when the article carries no date."""
+    year = dated_year(document)
+    if year is None:
+        return set()
+    return {str(year + _YEAR_SHIFT[m.group(1).lower()]) for m in _RELATIVE_YEAR.finditer(text)}
+
+
 def abstention_features(q: Question, passages: list[Passage], view: IndexView) -> list[float]:
     best = passages[0]
     second = passages[1].score if len(passages) > 1 else best.score - 5.0
@@ -174,6 +196,7 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
     numbers.update(_WORD_NUMBER[w.lower()] for w in _ORDINAL_WORD.findall(q.text))
     found = {n.replace(",", "") for n in _NUMBER.findall(around)}
     found.update(_WORD_NUMBER[w.lower()] for w in _NUMBER_WORD.findall(around))
+    found.update(relative_years(around, view.entries[best.doc_id].doc.text))  # "last year" is 2025
     return [
         best.score,
         best.score - second,
@@ -374,7 +397,7 @@ def has_opposite(question: str, sentence: str) -> bool:
 
 
 # An enumeration of three or more names: "Australia, Hong Kong and Singapore".
-_NAME = r"[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*"
+_NAME = rf"[{UPPER}][\w’'-]+(?: [{UPPER}][\w’'-]+)*"
 _ENUMERATION = re.compile(rf"(?:{_NAME}, )+{_NAME},? (?:and|or) {_NAME}")
 
 
@@ -405,6 +428,9 @@ _ASKS_NAME = re.compile(
     r"banks?|organi[sz]ations?|group|agency|agencies|party|parties|teams?|clubs?|charity|charities|consultancy|"
     r"newspapers?|university|universities|schools?|hospitals?|rockets?|ships?|shipyards?|vessels?|brands?|chains?|"
     r"supermarkets?|insurers?|airlines?|manufacturers?|suppliers?|contractors?|lenders?|investors?|funds?|unions?|"
+    r"publications?|broadcasters?|publishers?|studios?|labels?|retailers?|operators?|developers?|vendors?|"
+    r"regulators?|consortium|consortia|federations?|associations?|networks?|platforms?|apps?|models?|"
+    r"venues?|stadiums?|festivals?|courts?|"
     r"councillors|members|officials|colleagues)\b",
     re.IGNORECASE,
 )
@@ -457,21 +483,29 @@ def name_missing(q: Question, sentence: str) -> bool:
     noun = _name_asked(q)
     if noun is None:
         return False
-    found = new_names(q.text, sentence)
+    found = new_names(q.text, sentence, noun)
     if noun not in _TEAMS:
         found = {w for w in found if not _territory(w)}
     return not found
 
 
-def new_names(question: str, sentence: str) -> set[str]:
-    """The capitalised words of `sentence` (not its first) that `question` does not hold, months
-    and weekdays aside."""
-    return set(names_in(sentence)) - set(names_in(" " + question)) - _CALENDAR_NAMES
+def new_names(question: str, sentence: str, asked: str = "") -> set[str]:
+    """The capitalised words of `sentence` (not its first) that are no part of a name `question`
+    holds, months and weekdays aside. A name the question holds, and the run of capitalised words
+    it stands in ("Mayor Ingrid Haslinger" for "Mayor Haslinger"), are not new; nor is an adjective
+    made with a hyphen ("a Warsaw-based consultancy"). A question in lower case holds its words as
+    names ("ljubljana's mayor"), all but the noun it asks the name of (`asked`, "party")."""
+    if any(c.isupper() for c in question[1:]):
+        held = set(names_in(" " + question))
+    else:
+        held = set(words(question)) - {asked, asked.removesuffix("s")}
+    return {w for run in name_runs(sentence) if not held.intersection(run) for w in run} - _CALENDAR_NAMES
 
 
 def missing_names(q: Question, view: IndexView, doc_ids: list[str]) -> list[str]:
     """Names in the question that none of the given documents contains, in its own form, by its
-    stem or, for a people or place adjective, as the place ("Andalusian" is in "Andalusia")."""
+    stem, for a people or place adjective as the place ("Andalusian" is in "Andalusia"), or for a
+    short name by its long one (`NAME_ALIASES`: "US", "Brussels" for the European Union)."""
     texts = [fold(view.entries[d].doc.text) for d in dict.fromkeys(doc_ids)]
     missing = []
     for name in q.names:
@@ -479,6 +513,7 @@ def missing_names(q: Question, view: IndexView, doc_ids: list[str]) -> list[str]
         forms = (name, stem) if len(stem) >= 4 and " " not in name else (name,)
         if " " not in name:  # a word capitalised by mistake, by its stem: "Emma Marry" in "married"
             forms += tuple(t for t in tokenize(name) if len(t) >= 4)
+        forms += NAME_ALIASES.get(name, ())
         found = any(mentions(text, form) for form in forms for text in texts)
         if not found and not _spelled_out(name, q.text, view, doc_ids):
             missing.append(name)
@@ -633,9 +668,13 @@ _QUOTE_BY_PRONOUN = re.compile(
 )
 
 
+# A sentence that opens with who speaks, by a single name: "Shah said the project would cost..."
+_SAID_BY = re.compile(rf"^([{UPPER}][\w'’-]+)\s+(?:said|says|added|told|explained|argued|insisted|wrote)\b")
+
+
 def continued(p: Passage, view: IndexView, q: Question) -> Sentence | None:
-    """The next sentence when it goes on from `p` (it opens pointing back, or is a quote its
-    speaker is named after by a pronoun) with the kind of answer a "why", "who", "where" or
+    """The next sentence when it goes on from `p` (it opens pointing back, is a quote its speaker
+    is named after by a pronoun, or opens with a speaker `p` names: "Shah said...") with the kind of answer a "why", "who", "where" or
     "when" question asks for, held more plainly than `p` holds one (`_holds_answer`): "Esteban
     Villalba, the manager, said the firm had no choice." followed by "He said its bank had
     suspended a credit line because of..." (why).
@@ -651,7 +690,11 @@ def continued(p: Passage, view: IndexView, q: Question) -> Sentence | None:
         return None
     following = entry.sentences[index]
     text = _sentence_text(entry, following).strip()
-    goes_on = bool(_NEEDS_ANTECEDENT.match(text) or _QUOTE_BY_PRONOUN.match(text))
+    speaker = _SAID_BY.match(text)
+    goes_on = bool(
+        _NEEDS_ANTECEDENT.match(text) or _QUOTE_BY_PRONOUN.match(text)
+        or (speaker and mentions(fold(p.text), fold(speaker.group(1))))
+    )
     return following if goes_on and _holds_answer(q, text) > held else None
 
 
@@ -691,7 +734,7 @@ def announced(p: Passage, view: IndexView, q: Question) -> list[Sentence]:
     # ... and short, for a question asking for several things, a how or a why: "Some performers are
     # finding other routes." for "How are performers finding cheaper rooms?"
     asks_more = q.is_list or (q.answer_type in (None, "reason") and q.measure is None and not q.is_yesno)
-    short = asks_more and len(text.split()) <= ANNOUNCEMENT_WORDS
+    short = asks_more and (len(text.split()) <= ANNOUNCEMENT_WORDS or bool(_PROMISES_STEPS.search(text)))
     # a question not worded as a list ("Which instruments is it carrying?") needs three or more,
     # not yet listed: "The county opened three shelters: one at..." lists them itself
     counts = _announces(text, q.terms) if q.is_list else (

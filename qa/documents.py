@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,19 @@ class Document:
     text: str
     sha256: str
     note: str = ""  # e.g. "decoded as cp1252": something the user should hear about
+
+
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# a full date: "18 February 2026", "Feb. 18, 2026"
+_FULL_DATE = re.compile(rf"\b(?:\d{{1,2}} {_MONTH},? |{_MONTH} \d{{1,2}}, )((?:19|20)\d\d)\b")
+DATELINE_CHARS = 600  # where a news article's date stands: headline, byline, dateline
+
+
+def dated_year(text: str) -> int | None:
+    """The year of the first full date near the top of an article ("Kemi, Finland, Wednesday
+    18 February 2026"), which "last year" and "this year" count from; None without one."""
+    found = _FULL_DATE.search(text[:DATELINE_CHARS])
+    return int(found.group(1)) if found else None
 
 
 def doc_id_for(path: Path, root: Path | None) -> str:

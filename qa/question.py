@@ -59,6 +59,8 @@ _LIST_CUES = re.compile(
     r"companies|roles|ways|kinds|types|steps|measures|things|items|options|reasons|groups|cities|"
     r"members|places|names|parties|factors|areas|risks|features|products|changes)\b"
     r"|\b(list|name all|name the|what are|what were|who are|who were|which ones|what roles|what measures)\b"
+    # "What is the county doing to cut the risks?": the steps taken
+    r"|\bwhat\s+(is|are|was|were|has|have)\s+([\w'’-]+\s+){1,3}(doing|done)\s+(to|about)\b"
     # "What shortcomings do...", "What tools and techniques did...": a plural noun, then the verb
     # ("What weaknesses of the study did...": of a thing, too)
     r"|(^|,\s+)(which|what)\s+(\w+\s+(and\s+)?){0,2}(?!(?:does|has|was|is|this|its|thus)\b)\w+[^su'\W]s\s+"
@@ -201,7 +203,8 @@ MEASURES = (
     )),
     ("money", re.compile(
         rf"\bhow much\b(?=.*\b({_MONEY_WORDS})\b)|\b{_WHAT_THE}([\w'’]+ )?(price|cost|fee|fare|salary|"
-        r"wage|budget|fine|sum|grant|funding|subsidy|allowance|payout|compensation)\b|\b(final|total) bill\b"
+        r"wage|budget|fine|sum|grant|funding|subsidy|allowance|payout|compensation|savings|revenues?|profits?|"
+        r"turnover|income(?! groups?\b)|earnings|deficit|surplus)\b|\b(final|total) bill\b"
         # "how much did the festival get?", "how much will he receive?", "how much did she chip in?",
         # "how much are they putting into it?": what is had or given, unnamed
         r"|(?<!by )\bhow much (did|does|do|will|would|has|have|had|is|was|are|were|could|can|should) ([\w'’-]+ ){1,4}(get|gets|got|"
@@ -384,6 +387,28 @@ _POSSESSIVE = re.compile(r"['’]s$")
 TITLE_ACRONYMS = frozenset("ceo cfo coo cto cio".split())  # not names: "Who is the CEO of Volterra?"
 
 
+# Names news writing shortens, folded, with what they stand for: abbreviations ("US"), and capitals
+# named for their governments or unions ("Has Brussels approved the money?" asks about the
+# European Union). General English.
+NAME_ALIASES = {
+    "us": ("united states", "u.s.", "american"),
+    "usa": ("united states", "u.s.", "american"),
+    "uk": ("united kingdom", "britain", "british"),
+    "eu": ("european union",),
+    "un": ("united nations",),
+    "uae": ("united arab emirates", "emirati"),
+    "brussels": ("european union", "eu", "european commission"),
+    "washington": ("united states", "u.s.", "american", "white house"),
+    "beijing": ("china", "chinese"),
+    "moscow": ("russia", "russian", "kremlin"),
+    "kyiv": ("ukraine", "ukrainian"),
+    "london": ("britain", "british", "united kingdom", "uk"),
+    "tokyo": ("japan", "japanese"),
+    "paris": ("france", "french"),
+    "berlin": ("germany", "german"),
+}
+
+
 def without_possessive(word: str) -> str:
     """The word without a possessive "'s": "Uwase's" is Uwase, "the SP's" the SP."""
     return _POSSESSIVE.sub("", word)
@@ -406,6 +431,27 @@ def names_in(text: str, folded: bool = True) -> list[str]:
         if word and word not in STOPWORDS and word not in TITLE_ACRONYMS:
             found.append(word if folded else written)
     return found
+
+
+def name_runs(text: str) -> list[list[str]]:
+    """`names_in`, folded, grouped by the run of capitalised words each stands in ("Mayor Ingrid
+    Haslinger said" is one run), leaving out adjectives made with a hyphen ("Warsaw-based")."""
+    runs: list[list[str]] = []
+    end = -1
+    for match in _WORDLIKE.finditer(text):
+        written = match.group(0)
+        if not written[0].isupper():
+            end = -1
+            continue
+        if end < 0 or text[end : match.start()].strip():
+            runs.append([])
+        end = match.end()
+        word = fold(_bare(written))
+        parts = written.split("-")
+        adjective = len(parts) > 1 and parts[-1][:1].islower()
+        if match.start() and word and word not in STOPWORDS and word not in TITLE_ACRONYMS and not adjective:
+            runs[-1].append(word)
+    return [run for run in runs if run]
 
 
 def mentions(folded_text: str, name: str) -> bool:
@@ -618,6 +664,8 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
             or ("times" in question.counted and bool(_ONCE_TWICE.intersection(s_words)))  # "twice"
         )
     if answer_type == "date":
+        sentence = _unsaid(question, sentence)
+        s_words = [w for w in _words_of(sentence)[0] if w not in q_words]
         if _ASKS_YEAR.search(question.text):  # "In what year...": a month or "Monday" does not answer
             return any(_YEAR.fullmatch(w) for w in s_words)
         if _ASKS_TIME.search(question.text):  # "What time...": a time of day, or a part of one
@@ -945,7 +993,12 @@ _TITLES = (
     r"Minister|Chancellor|Mayor|Governor|Senator|Director|Chief|Executive|Secretary|Chair|Chairman|"
     r"Chairwoman|Commissioner|Inspector|Superintendent|Bishop|Father|Sister|Coach|Captain|Officer|Detective"
 )
-_CAPITALISED = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
+# The letters of Latin scripts by case, ASCII, Latin-1 and Latin Extended-A and B, for regular
+# expressions' classes: "Šimková", "Łukasz", "Čapek" start with capitals too
+_EXTENDED = [chr(c) for c in range(0x100, 0x250)]
+UPPER = "A-ZÀ-ÖØ-Þ" + "".join(c for c in _EXTENDED if c.isupper())
+LOWER = "a-zß-öø-ÿ" + "".join(c for c in _EXTENDED if c.islower())
+_CAPITALISED = rf"[{UPPER}][\w'’.-]*"
 _NAME = rf"{_CAPITALISED}(?:\s+(?:(?:de|da|del|van|von|der|le|la|bin|al|ní|ni|mac|ó|o')\s+)?{_CAPITALISED}){{0,3}}"
 # The nouns of people's roles, in questions ("Who is the mayor of...?", "who's volterra's ceo") and
 # in news writing's appositions ("Its chairwoman, Hajia Amina Iddrisu, ..."). General English, not
@@ -997,8 +1050,38 @@ _BODY_NAME = re.compile(
 )
 # A time of day: "6:30 a.m.", "5 pm", "14:00", "noon" (answers "What time..." and "When...")
 _CLOCK = re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:[ap]\.m\.|[ap]m\b)|\b\d{1,2}:\d\d\b|\b(?:noon|midday|midnight)\b", re.I)
+_WEEKDAYS = frozenset(DAYS)
 _MONTHS = frozenset(MONTHS) - {"may"}  # "may" is a month only beside a day: _CALENDAR
 _CALENDAR = re.compile(r"\bmay\s+\d|\d\s+may\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.IGNORECASE)
+# When something was said is not when what was said happens: "Shah said on Friday that building
+# would begin in 2027" answers "when will building begin?" with 2027, not Friday. Left out of a
+# sentence for a "when" question unless the question asks when someone said something.
+_SAID_WHEN = re.compile(
+    rf"\b(?:said|says|told(?:\s+[\w'’-]+){{0,3}}?|announced|confirmed|added|stated|warned|wrote)\s+"
+    rf"(?:(?:late|early)\s+)?(?:on|last)\s+(?:(?:{'|'.join(DAYS)})(?:,?\s+\d{{1,2}}\s+(?:{'|'.join(MONTHS)})\b)?"
+    rf"|\d{{1,2}}\s+(?:{'|'.join(MONTHS)})\b|(?:{'|'.join(MONTHS)})\.?\s+\d{{1,2}}\b)",
+    re.IGNORECASE,
+)
+_ASKS_SAYING = re.compile(
+    r"\b(?:say|said|says|tell|told|announce|announced|confirm|confirmed|state|stated|warn|warned|write|wrote)\b",
+    re.IGNORECASE,
+)
+
+
+def _unsaid(question: Question, sentence: str) -> str:
+    """The sentence without when its speaker spoke (`_SAID_WHEN`), for a question that does not
+    ask when someone said something."""
+    return sentence if _ASKS_SAYING.search(question.text) else _SAID_WHEN.sub(" said ", sentence)
+
+
+# A question asking for a day ("On what date...?", "which day"), which a month alone does not
+# answer ("from September"): a day of a month ("1 September", "Sept. 30") does, or for "what day"
+# a day of the week
+_ASKS_DAY = re.compile(r"\b(?:what|which)(?: exact)? (?:date|day)\b(?! of the (?:year|month)\b)", re.IGNORECASE)
+_DAY_AND_MONTH = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{'|'.join(MONTHS)})\b|\b(?:{'|'.join(MONTHS)})\.?\s+\d{{1,2}}\b",
+    re.IGNORECASE,
+)
 
 
 # A time said by an era or an event: "dates back to the Second World War", "since the Cold War",
@@ -1158,9 +1241,13 @@ def has_strong_type(question: Question, sentence: str) -> bool:
     if question.answer_type == "place":
         return _names_new(_LOCATIVE, sentence, question, skip=_DATE_WORDS)  # not "in March"
     if question.answer_type == "date":
+        sentence = _unsaid(question, sentence)
         if _ASKS_TIME.search(question.text):  # "what time did it go down?": the clock's
             return _holds_new(_CLOCK, sentence, question)
         q_words = _words_of(question.text)[1]
+        if _ASKS_DAY.search(question.text):
+            weekday = "date" not in q_words and bool((_words_of(sentence)[1] & _WEEKDAYS) - q_words)  # "what day"
+            return weekday or _holds_new(_DAY_AND_MONTH, sentence, question)
         if (_words_of(sentence)[1] & _MONTHS) - q_words:
             return True
         if _holds_new(_CALENDAR, sentence, question) or _holds_new(_CLOCK, sentence, question):
@@ -1217,7 +1304,8 @@ _WHICH_ROLE = re.compile(rf"^(?:which|what)\s+(?:[\w'’-]+\s+)?({_ROLE_NOUNS})s
 _LEADERS = TITLE_ACRONYMS | {"chief", "chief executive", "leader", "head", "founder", "chair"}
 _NAMED_ROLE = re.compile(
     r"^who(?:['’]s|\s+(?:is|was|are|were|will be|has been|had been))\s+(?:(?:the|its|their|his|her|"
-    rf"[\w-]+['’]s?)\s+)?(?:[\w'’-]+\s+){{0,3}}?({_ROLE_NOUNS})s?\b"
+    # of two role nouns, the last: "head coach" is a coach, not who heads something
+    rf"[\w-]+['’]s?)\s+)?(?:[\w'’-]+\s+){{0,3}}?(?:(?:{_ROLE_NOUNS})\s+)?({_ROLE_NOUNS})s?\b"
 )
 
 

@@ -17,9 +17,11 @@ import unicodedata
 from collections import Counter
 from typing import Callable, Iterable, Sequence
 
+from .question import LOWER, UPPER
+
 log = logging.getLogger(__name__)
 
-_WORD = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’\-]+"
+_WORD = rf"[{UPPER}][{LOWER}'’\-]+"
 _NAME = re.compile(rf"(?<![\w'’-])({_WORD}(?:[ \xa0]{_WORD}){{0,5}})(?![\w'’-])")
 _VERBS = r"(?:said|says|told|added|wrote|warned|argued|stressed|explained)"
 _SAID_AFTER = re.compile(rf"(?<![\w'’-])({_WORD}(?:[ \xa0]{_WORD}){{0,5}}),?[ \xa0]{_VERBS}\b")

@@ -5,7 +5,7 @@ import pytest
 from qa import Assistant
 from qa.answering import (
     ABSTAIN_FEATURES, ExtractiveAnswerer, abstention_features, announced, asks_name, continued, has_opposite,
-    missing_names, name_missing, names_apart, part_of_list, quoted, withheld,
+    missing_names, name_missing, names_apart, part_of_list, quoted, relative_years, withheld,
 )
 from qa.calibration import Calibration, load_calibration
 from qa.chunking import Sentence
@@ -168,6 +168,18 @@ def test_an_acronym_in_the_question_is_found_spelled_out(tmp_path_factory: pytes
     assert missing_names(analyse("What did Doc Brown say?"), view, docs) == ["doc", "brown"]  # not in capitals
 
 
+def test_a_short_name_is_found_by_what_it_stands_for(tmp_path_factory: pytest.TempPathFactory):
+    fund = one_article_bot(tmp_path_factory, "fund.txt", (
+        "Glassworks seeks grant\n\nThe cooperative has applied to the European Union's Modernisation Fund.\n"
+        "Sales to the United States fell by a fifth.\n"
+    ))
+    view = fund.index.view()
+    docs = list(view.entries)
+    assert missing_names(analyse("Has Brussels approved the money?"), view, docs) == []  # a capital for its union
+    assert missing_names(analyse("What share of sales went to the US?"), view, docs) == []  # an abbreviation
+    assert missing_names(analyse("Has Beijing approved the money?"), view, docs) == ["beijing"]
+
+
 def test_abstention_shows_closest_passages_as_such(bot: Assistant):
     answer = bot.ask("What did Lufthansa order?")
     assert answer.closest and all(is_faithful(c, docs(bot)) for c in answer.closest)
@@ -299,6 +311,22 @@ def test_a_thing_asked_for_by_name_is_not_named_by_a_country():
     assert not name_missing(bank, "Banco Atlas suspended its credit line in Germany.")
     # a country may be a team
     assert not name_missing(analyse("Which team won the final?"), "The final was won by Germany, 2-1.")
+
+
+def test_last_year_is_the_year_before_the_articles_date():
+    article = "Births to end at Kemi\n\nBy Elina Vaara | Kemi, Finland, Wednesday 18 February 2026\n\nText."
+    assert relative_years("612 babies were born last year; more are due next year.", article) == {"2025", "2027"}
+    assert relative_years("612 babies were born last year.", "Births to end\n\nNo date here.") == set()
+
+
+def test_a_name_the_question_holds_does_not_name_the_thing_it_asks_for():
+    mayor = analyse("which party does mayor haslinger belong to")  # the question's name, in any case
+    assert name_missing(mayor, "Mayor Ingrid Haslinger said the plan was sound.")  # her first name is hers
+    assert not name_missing(mayor, "Haslinger, of the Green Party, said the plan was sound.")
+    survey = analyse("What was the name of the Warsaw consultancy that did the survey?")
+    assert name_missing(survey, "The survey was carried out by a Warsaw-based consultancy.")  # an adjective
+    assert not name_missing(survey, "The survey was carried out by Geoteka, a Warsaw consultancy.")
+    assert name_missing(analyse("Which vendor supplied the update?"), "An outside vendor supplied the update.")
 
 
 def test_a_category_is_not_asked_for_by_name():
@@ -539,6 +567,34 @@ def test_a_sentence_going_on_with_the_reason_the_best_one_lacks_joins_it(tmp_pat
     denied, _ = _passage(firm, "The minister denied")
     given = continued(denied, view, analyse("Why was the firm not paid, according to the minister?"))
     assert given is not None and text[given.start : given.end].startswith('"The invoices arrived late')
+
+
+def test_a_sentence_going_on_from_a_speaker_the_best_one_names_joins_it(tmp_path_factory: pytest.TempPathFactory):
+    stadium = one_article_bot(tmp_path_factory, "stadium.txt", (
+        "A new stadium\n\nThe association's president, Binod Shah, said on Friday that it had chosen a site "
+        "at Mulpani. Shah said construction would begin in the first half of 2027. Fans cheered.\n"
+    ))
+    chosen, view = _passage(stadium, "The association's")
+    text = view.entries[chosen.doc_id].doc.text
+    # the day he spoke is not when building begins: the next sentence, by the speaker named, holds that
+    following = continued(chosen, view, analyse("When will building at Mulpani begin?"))
+    assert following is not None and text[following.start : following.end].startswith("Shah said construction")
+    assert continued(chosen, view, analyse("When did Shah say the site was chosen?")) is None
+
+
+def test_a_sentence_promising_steps_of_some_kind_brings_the_next_ones(tmp_path_factory: pytest.TempPathFactory):
+    county = one_article_bot(tmp_path_factory, "county.txt", (
+        "Maternity ward to close\n\nThe ward will close in September.\n"
+        "The county has promised a series of measures to reduce the risk. Women can stay in a hotel near the "
+        "hospital. Two ambulances will carry delivery kits.\n"
+        "Midwives said the plan was not enough.\n"
+    ))
+    promise, view = _passage(county, "The county has promised")
+    following = announced(promise, view, analyse("What is the county doing to cut the risks for women?"))
+    assert [view.entries[promise.doc_id].doc.text[s.start : s.end] for s in following] == [
+        "Women can stay in a hotel near the hospital.", "Two ambulances will carry delivery kits.",
+    ]
+    assert announced(promise, view, analyse("How many ambulances will carry kits?")) == []
 
 
 def test_a_short_sentence_brings_the_next_ones_for_a_how_question(list_bot: Assistant):

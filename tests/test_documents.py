@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from qa import documents
-from qa.documents import DocumentError, discover, doc_id_for, load_document
+from qa.documents import DocumentError, dated_year, discover, doc_id_for, load_document
 
 ARTICLE = "Headline without a full stop\r\nThe minister\u00a0spoke on Monday. He left.\r\n\r\nA new paragraph.\n"
 
@@ -146,3 +146,10 @@ def test_same_bytes_give_the_same_hash_and_different_bytes_another(corpus: Path)
     (corpus / "3.txt").write_text("Other text.", encoding="utf-8")
     a, b, c = (load_document(corpus / f"{i}.txt", corpus) for i in (1, 2, 3))
     assert a.sha256 == b.sha256 != c.sha256
+
+
+def test_an_articles_date_is_read_from_its_dateline():
+    assert dated_year("Headline\n\nBy Ana Ruiz | Porto, Portugal, Tuesday 17 March 2026\n\nText.") == 2026
+    assert dated_year("Headline\n\nLONDON, Feb. 3, 2025 - Text.") == 2025
+    assert dated_year("Headline\n\nThe plant opened in 2019.") is None  # a year alone dates nothing
+    assert dated_year("Headline\n\n" + "Text. " * 200 + "On 3 March 2024 it shut.") is None  # not near the top

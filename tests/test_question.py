@@ -87,6 +87,8 @@ def test_list_and_yes_no_questions():
     assert analyse("Besides the pay rise, what other things did the union get?").is_list
     assert analyse("Apart from Paris, which cities did he visit?").is_list
     assert not analyse("Besides the pay rise, what did the union get?").is_list
+    assert analyse("What is the county doing to cut the risks?").is_list  # the steps taken
+    assert not analyse("What is she doing now?").is_list
     assert analyse("Did Ukraine ask for troops?").is_yesno
     assert not analyse("What did Ukraine ask for?").is_yesno
     # a question word inside a yes/no question asks nothing of its own; one after "and" does
@@ -243,6 +245,9 @@ def test_days_of_the_month_and_bare_years_are_not_quantities():
         ("How long is the strike going to last?", "period"),
         ("What does each extra percentage point of pay add to the bill?", None),
         ("What size of salary rise is the union seeking?", None),
+        ("What yearly savings does the county expect?", "money"),  # what is saved, earned or made
+        ("What was the company's revenue last year?", "money"),
+        ("What income groups can apply?", None),
         ("Who is the mayor?", None),
     ],
 )
@@ -400,6 +405,12 @@ def test_who_paid_is_answered_only_by_a_sentence_that_says_something_was_paid_or
         ("When did the strike begin?", "The strike began at 5 a.m. on Tuesday, March 18.",
          "The strike began on Tuesday."),
         ("When did the study come out?", "The trial was published on Oct. 8.", "They began a two-year follow-up trial."),
+        # a day for "what date", not a month alone; when someone spoke is not when it happens
+        ("From what date will births end?", "Births will end at Kemi on 1 September.",
+         "Births will end at Kemi from September."),
+        ("On what date did the strike start?", "It started on Sept. 30.", "It started on Tuesday, officials said."),
+        ("When will construction begin?", "Shah said construction would begin in June.",
+         "Shah said on Friday that construction would begin soon."),
         ("In what year was the mill built?", "The mill was built in 1898.", "The mill was built on a Tuesday."),
         ("What time did the organisers decide?", "The director took the decision at about 6:30 a.m.",
          "He argued they should have delayed the start by two hours."),
@@ -532,6 +543,26 @@ def test_other_questions_stay_whole(question):
 )
 def test_a_question_about_who_leads_runs_or_owns_something(question, asks):
     assert analyse(question).asks_role is asks
+
+
+def test_of_two_role_nouns_the_role_asked_about_is_the_last():
+    coach = analyse("who is scotland's head coach")
+    assert coach.role == "coach"  # a coach, not whoever heads something
+    assert not has_role(coach, "Captain Anish Khadka struck 94 as Nepal beat Scotland.")
+    assert has_role(coach, "Scotland coach Gregor Main said the side had been poor.")
+    assert analyse("Who is the chief executive of Volterra?").role == ""  # one role of two words: a leader
+
+
+def test_the_day_someone_spoke_answers_when_they_spoke():
+    said = analyse("When did Shah announce the site?")
+    assert has_answer_type("date", "Shah said on Friday that the site was chosen.", said)
+    assert not has_answer_type("date", "Shah said on Friday that the site was chosen.", analyse("When will work begin?"))
+
+
+def test_names_in_central_european_spellings_start_with_capitals():
+    who = analyse("Who will run the glassworks?")
+    assert has_strong_type(who, "Jana Šimková, the company's finance director, will run the business.")
+    assert has_strong_type(who, "Łukasz Żak, the plant's manager, will run it.")
 
 
 def test_the_role_a_leader_question_asks_about_is_found_under_its_news_names():
