@@ -37,8 +37,8 @@ from .documents import dated_year
 from .index import IndexView
 from .keyword import content_words, fold, tokenize, words
 from .question import (
-    DAYS, MONTHS, NAME_ALIASES, SMALL_NUMBERS, UPPER, YEAR_DIGITS, Question, analyse, has_answer_type, has_strong_type, mentions,
-    name_runs, names_in, without_possessive, written_as_names,
+    DAYS, MONTHS, NAME_ALIASES, SMALL_NUMBERS, UPPER, YEAR_DIGITS, Question, analyse, has_answer_type,
+    has_strong_type, mentions, name_runs, names_in, without_possessive, written_as_names,
 )
 from .retrieval import Passage, neighbourhood
 
@@ -674,10 +674,10 @@ _SAID_BY = re.compile(rf"^([{UPPER}][\w'’-]+)\s+(?:said|says|added|told|explai
 
 def continued(p: Passage, view: IndexView, q: Question) -> Sentence | None:
     """The next sentence when it goes on from `p` (it opens pointing back, is a quote its speaker
-    is named after by a pronoun, or opens with a speaker `p` names: "Shah said...") with the kind of answer a "why", "who", "where" or
-    "when" question asks for, held more plainly than `p` holds one (`_holds_answer`): "Esteban
-    Villalba, the manager, said the firm had no choice." followed by "He said its bank had
-    suspended a credit line because of..." (why).
+    is named after by a pronoun, or opens with a speaker `p` names: "Shah said...") with the kind
+    of answer a "why", "who", "where" or "when" question asks for, held more plainly than `p`
+    holds one (`_holds_answer`): "Esteban Villalba, the manager, said the firm had no choice."
+    followed by "He said its bank had suspended a credit line because of..." (why).
     """
     if q.answer_type not in ("reason", "person", "place", "date"):
         return None

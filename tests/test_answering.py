@@ -154,30 +154,32 @@ def test_a_word_capitalised_by_mistake_is_found_by_its_stem(tmp_path_factory: py
     assert "Ethelred" in wedding.ask("Who did Emma Marry?").text
 
 
+def _missing_names_in(tmp_path_factory: pytest.TempPathFactory, name: str, text: str):  # type: ignore[no-untyped-def]
+    """`missing_names` of a question, over one article."""
+    view = one_article_bot(tmp_path_factory, name, text).index.view()
+    return lambda question: missing_names(analyse(question), view, list(view.entries))
+
+
 def test_an_acronym_in_the_question_is_found_spelled_out(tmp_path_factory: pytest.TempPathFactory):
-    forest = one_article_bot(tmp_path_factory, "forest.txt", (
+    missing = _missing_names_in(tmp_path_factory, "forest.txt", (
         "Kauri survey\n\nThe Department of Conservation found the disease under one tree in five.\n"
         "The National Telecommunications Commission was not involved.\n"
     ))
-    view = forest.index.view()
-    docs = list(view.entries)
-    assert missing_names(analyse("Why won't DOC say where the trees are?"), view, docs) == []
-    assert missing_names(analyse("What did the NTC order?"), view, docs) == []
-    assert missing_names(analyse("What is the NTC's remit?"), view, docs) == []  # a possessive too
-    assert missing_names(analyse("What did the NHS say?"), view, docs) == ["nhs"]
-    assert missing_names(analyse("What did Doc Brown say?"), view, docs) == ["doc", "brown"]  # not in capitals
+    assert missing("Why won't DOC say where the trees are?") == []
+    assert missing("What did the NTC order?") == []
+    assert missing("What is the NTC's remit?") == []  # a possessive too
+    assert missing("What did the NHS say?") == ["nhs"]
+    assert missing("What did Doc Brown say?") == ["doc", "brown"]  # not in capitals
 
 
 def test_a_short_name_is_found_by_what_it_stands_for(tmp_path_factory: pytest.TempPathFactory):
-    fund = one_article_bot(tmp_path_factory, "fund.txt", (
+    missing = _missing_names_in(tmp_path_factory, "fund.txt", (
         "Glassworks seeks grant\n\nThe cooperative has applied to the European Union's Modernisation Fund.\n"
         "Sales to the United States fell by a fifth.\n"
     ))
-    view = fund.index.view()
-    docs = list(view.entries)
-    assert missing_names(analyse("Has Brussels approved the money?"), view, docs) == []  # a capital for its union
-    assert missing_names(analyse("What share of sales went to the US?"), view, docs) == []  # an abbreviation
-    assert missing_names(analyse("Has Beijing approved the money?"), view, docs) == ["beijing"]
+    assert missing("Has Brussels approved the money?") == []  # a capital for its union
+    assert missing("What share of sales went to the US?") == []  # an abbreviation
+    assert missing("Has Beijing approved the money?") == ["beijing"]
 
 
 def test_abstention_shows_closest_passages_as_such(bot: Assistant):
