@@ -127,7 +127,8 @@ def parts(text: str) -> list[str]:
 
 _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), first match wins
     ("number", re.compile(
-        r"^((over|for|by|in|within|after) )?(how (many|much|long|old|far|big|large|tall|often|frequent)|(what|which) (number|percentage|"
+        r"^((over|for|by|in|within|after) )?(how (many|much|long|old|far|big|large|tall|often|frequent(?:ly)?|fast|deep|high|wide|"
+        r"heavy|thick|steep)\b|(what|which) (number|percentage|"
         r"share|proportion|amount|price|cost|size|rate|sum|total|figure)\b)"
         r"|\b(how much|how many|price tag|what proportion|what percentage|what share|by how much|by what margin|margin)\b"
         # "What is Chile's total quota?", "What was the final tally?"
@@ -193,18 +194,22 @@ _MONEY_WORDS = (
     r"tickets|fine|fines|subsidy|subsidies|bonus|pension|loan|loans|debt|damages|reward|bail"
 )
 _WHAT_THE = r"(?:what|which)(?:['’](?:s|re) | (?:(?:is|was|are|were|will be|would be) )?)(?:(?:the|its|their|his|her) )?"
+# up to three words before the noun a question asks for ("what was Sri Valli's total revenue", "the
+# mid-crop price", "the measles vaccination rate"), none a preposition: "what is the reason for the
+# cost" asks for a reason
+_MODIFIERS = r"(?:(?!(?:of|for|in|on|to|about|with|from|at|by|and|or|behind|than)\b)[\w'’-]+ ){0,3}"
 MEASURES = (
     ("age", re.compile(r"\bhow old\b|\b(at )?what age\b")),
     ("percent", re.compile(
         rf"\b{_WHAT_THE}(\w+ )?(percentage|proportion|share|fraction|per ?cent)\b(?! points?\b)|"
-        rf"\bhow many (per ?cent|percent|percentage points)\b|\b{_WHAT_THE}(\w+ )?rate\b"
+        rf"\bhow many (per ?cent|percent|percentage points)\b|\b{_WHAT_THE}{_MODIFIERS}rate\b"
         # "by how much in percent did the price go up?", "how much did it rise as a percentage"
         r"|\b(in|as an?) (per ?cent|percent|percentage)( terms)?\b"
     )),
     ("money", re.compile(
-        rf"\bhow much\b(?=.*\b({_MONEY_WORDS})\b)|\b{_WHAT_THE}([\w'’]+ )?(price|cost|fee|fare|salary|"
+        rf"\bhow much\b(?=.*\b({_MONEY_WORDS})\b)|\b{_WHAT_THE}{_MODIFIERS}(price|cost|fee|fare|salary|"
         r"wage|budget|fine|sum|grant|funding|subsidy|allowance|payout|compensation|savings|revenues?|profits?|"
-        r"turnover|income(?! groups?\b)|earnings|deficit|surplus)\b|\b(final|total) bill\b"
+        r"turnover|income(?! groups?\b)|earnings|deficit|surplus|rent|toll|value(?! (?:does|do|did|will|would)\b))\b|\b(final|total) bill\b"
         # "how much did the festival get?", "how much will he receive?", "how much did she chip in?",
         # "how much are they putting into it?": what is had or given, unnamed
         r"|(?<!by )\bhow much (did|does|do|will|would|has|have|had|is|was|are|were|could|can|should) ([\w'’-]+ ){1,4}(get|gets|got|"
@@ -212,7 +217,7 @@ MEASURES = (
         r"make|makes|made|making|win|wins|won|save|saves|saved|give|gives|gave|giving|donate|donates|donated|"
         r"donating|contribute|contributes|contributed|contributing|pledge|pledges|pledged|chip in|chipped in|"
         r"put in|put into|puts in|puts into|putting in|putting into|pour|pours|poured|pouring)\b"
-        r"|\b(sell|sells|sold|retail|retails|priced|go|going|bought|buy) for\b"
+        r"|\b(sell|sells|selling|sold|retail|retails|retailing|priced|go|going|bought|buy) for\b"
         # "What will the new model cost?": "cost" the verb, not a noun after "the", "of", "about"...
         r"|^what (will|would|does|do|did|could|might|should) .*\b(?<!the )(?<!its )(?<!their )(?<!of )"
         r"(?<!about )(?<!a )(?<!total )(?<!the full )cost\b|\bgoing to cost\b"
@@ -244,6 +249,8 @@ MEASURES = (
     ("period", re.compile(
         # a race's time: "What was the winning women's time?" ("2 hours 19 minutes 48 seconds")
         r"\b(winning|finishing|race|record|fastest|personal best) ([\w'’-]+ )?time\b|"
+        # a time spent: "What was the average waiting time?" ("more than 12 hours")
+        r"\b(waiting|wait|journey|travel|response|turnaround|processing|transit|flight|recovery) times?\b|"
         r"\bhow long\b|\bhow many (seconds|minutes|hours|days|weeks|months|years|decades|centuries)\b"
     )),
     ("area", re.compile(

@@ -67,6 +67,11 @@ from qa.question import (
         ("Which countries, besides Poland, rejected troops?", "place"),
         # a year of something is a count of years, not a calendar year
         ("In which year of trading will the venture break even?", None),
+        # a size, a speed, a frequency
+        ("How deep is the lake?", "number"),
+        ("How fast was the capsule going?", "number"),
+        ("How frequently do the trains run?", "number"),
+        ("How highly rated is the bathhouse?", None),
     ],
 )
 def test_answer_type(question, kind):
@@ -248,6 +253,15 @@ def test_days_of_the_month_and_bare_years_are_not_quantities():
         ("What yearly savings does the county expect?", "money"),  # what is saved, earned or made
         ("What was the company's revenue last year?", "money"),
         ("What income groups can apply?", None),
+        ("What was Sri Valli's total revenue for its last full year?", "money"),  # a few words before the noun
+        ("what was the mid-crop price last year?", "money"),
+        ("What monthly rent will tenants pay?", "money"),
+        ("What's cured vanilla selling for per kilo?", "money"),
+        ("What is the estimated dollar value of the losses?", "money"),
+        ("what's the measles vaccination rate among two-year-olds", "percent"),
+        ("What is the reason for the cost overrun?", None),  # not past a preposition
+        ("What value does the school place on sport?", None),
+        ("What was the average waiting time for patients?", "period"),  # a time spent
         ("Who is the mayor?", None),
     ],
 )
