@@ -661,15 +661,11 @@ class ExtractiveAnswerer:
         return Answer(question, text, True, [], closest, round(confidence, 4))
 
 
+_SAYS = r"(?:said|says|added|told|explained|argued|insisted|wrote)"
 # A quote its speaker is named after by a pronoun: "\"We brought in licensing because...,\" she said."
-_QUOTE_BY_PRONOUN = re.compile(
-    r"^[\"“‘'].*[\"”’']\s*(?:he|she|they)\s+(?:said|says|added|told|explained|argued|insisted|wrote)\b",
-    re.DOTALL,
-)
-
-
+_QUOTE_BY_PRONOUN = re.compile(rf"^[\"“‘'].*[\"”’']\s*(?:he|she|they)\s+{_SAYS}\b", re.DOTALL)
 # A sentence that opens with who speaks, by a single name: "Shah said the project would cost..."
-_SAID_BY = re.compile(rf"^([{UPPER}][\w'’-]+)\s+(?:said|says|added|told|explained|argued|insisted|wrote)\b")
+_SAID_BY = re.compile(rf"^([{UPPER}][\w'’-]+)\s+{_SAYS}\b")
 
 
 def continued(p: Passage, view: IndexView, q: Question) -> Sentence | None:

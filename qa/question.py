@@ -426,18 +426,21 @@ def _bare(word: str) -> str:
     return without_possessive(word).strip(".'’-")
 
 
+def _name_of(match: re.Match[str]) -> str:
+    """The word `match` (of `_WORDLIKE`) as a name, bare and as written ("Uwase's" is Uwase), or ""
+    when it is none: lower case, the first word of its text, a stopword or a title acronym."""
+    if match.start() == 0 or not match.group(0)[0].isupper():
+        return ""
+    written = _bare(match.group(0))
+    word = fold(written)
+    return written if word and word not in STOPWORDS and word not in TITLE_ACRONYMS else ""
+
+
 def names_in(text: str, folded: bool = True) -> list[str]:
     """Capitalised words that are not at the start of the text nor stopwords (folded, unless
     `folded=False` keeps them as written)."""
-    found = []
-    for match in _WORDLIKE.finditer(text):
-        if match.start() == 0 or not match.group(0)[0].isupper():
-            continue
-        written = _bare(match.group(0))
-        word = fold(written)
-        if word and word not in STOPWORDS and word not in TITLE_ACRONYMS:
-            found.append(word if folded else written)
-    return found
+    found = (_name_of(match) for match in _WORDLIKE.finditer(text))
+    return [fold(name) if folded else name for name in found if name]
 
 
 def name_runs(text: str) -> list[list[str]]:
@@ -453,11 +456,10 @@ def name_runs(text: str) -> list[list[str]]:
         if end < 0 or text[end : match.start()].strip():
             runs.append([])
         end = match.end()
-        word = fold(_bare(written))
-        parts = written.split("-")
-        adjective = len(parts) > 1 and parts[-1][:1].islower()
-        if match.start() and word and word not in STOPWORDS and word not in TITLE_ACRONYMS and not adjective:
-            runs[-1].append(word)
+        name = _name_of(match)
+        adjective = "-" in written and written.split("-")[-1][:1].islower()
+        if name and not adjective:
+            runs[-1].append(fold(name))
     return [run for run in runs if run]
 
 
@@ -662,6 +664,8 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
     if answer_type is None:
         return True
     q_words = _words_of(question.text)[1]
+    if answer_type == "date":  # when a speaker spoke is no answer (`_unsaid`)
+        sentence = _unsaid(question, sentence)
     s_words = [w for w in _words_of(sentence)[0] if w not in q_words]
     if answer_type == "number":  # "None of the treaties..." answers "how many" too
         return (
@@ -671,8 +675,6 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
             or ("times" in question.counted and bool(_ONCE_TWICE.intersection(s_words)))  # "twice"
         )
     if answer_type == "date":
-        sentence = _unsaid(question, sentence)
-        s_words = [w for w in _words_of(sentence)[0] if w not in q_words]
         if _ASKS_YEAR.search(question.text):  # "In what year...": a month or "Monday" does not answer
             return any(_YEAR.fullmatch(w) for w in s_words)
         if _ASKS_TIME.search(question.text):  # "What time...": a time of day, or a part of one
