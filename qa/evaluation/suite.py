@@ -28,6 +28,7 @@ COMMITTED = (
     "heldout23_articles.jsonl",
     "heldout24_articles.jsonl",
     "heldout25_articles.jsonl",
+    "heldout26_articles.jsonl",
     "train_articles.jsonl", "train2_articles.jsonl",
 )
 
