@@ -37,8 +37,8 @@ from .documents import dated_year
 from .index import IndexView
 from .keyword import content_words, fold, tokenize, words
 from .question import (
-    DAYS, MONTHS, NAME_ALIASES, SMALL_NUMBERS, UPPER, YEAR_DIGITS, Question, analyse, has_answer_type,
-    has_strong_type, mentions, name_runs, names_in, without_possessive, written_as_names,
+    DAYS, MONTHS, SMALL_NUMBERS, UPPER, YEAR_DIGITS, Question, analyse, has_answer_type, has_role, has_strong_type,
+    mentions, mentions_name, name_runs, names_in, without_possessive, written_as_names,
 )
 from .retrieval import Passage, neighbourhood
 
@@ -130,12 +130,16 @@ ABSTAIN_FEATURES = (
     "names_apart",  # the question asks for a number or a date, and the share of its names that the
     # best sentence itself does not hold: a figure is of what its sentence names ("How many jobs will
     # Photonyx cut in Malaysia?" by "Photonyx ... would cut 1,150 jobs")
+    "rate_missing",  # the question asks for a quantity in a span of time, and the best sentence
+    # gives none so: "What does it cost per year to run?" by "The €23.4 million system..." (`rate_missing`)
+    "role_missing",  # the question names the role it asks who holds, and the best sentence names no
+    # one in it: "Who is the mayor of Porto?" by "Catarina Alves, the city councillor..." (`has_role`)
 )
 # Signals that may only lower the abstainer's confidence (its fit keeps their weights <= 0; every
 # other weight is >= 0): more similarity never argues for abstaining, a gap never against it.
 ABSTAIN_AGAINST = (
     "type_missing", "missing_names", "missing_numbers", "negation_unmatched", "quantity_missing", "measure_missing",
-    "opposite", "name_missing", "part_of_list", "withheld", "names_apart",
+    "opposite", "name_missing", "part_of_list", "withheld", "names_apart", "rate_missing", "role_missing",
 )
 _MISSING_NAMES = ABSTAIN_FEATURES.index("missing_names")
 _DENSE = ABSTAIN_FEATURES.index("dense")
@@ -155,9 +159,26 @@ _ORDINAL = (
 _WORD_NUMBER = {w: str(i + 1) for words in (SMALL_NUMBERS, _ORDINAL) for i, w in enumerate(words)}
 _NUMBER_WORD = re.compile(rf"\b({'|'.join(_WORD_NUMBER)})\b", re.IGNORECASE)
 # "first" and "second" are often paraphrased: "the first phase", "a further four streets"
+_TIME_UNIT = r"(?:year|month|week|day|night|hour|minute|season|fortnight)"
+# A number in a compound, as words or digits: "two-year-olds", "a 10-day strike". A question pins
+# one written in words, but not "one" ("a one-off payment", "a one-way ticket") nor a span of time,
+# which is often said another way ("a seven-day stoppage" is "a week-long shutdown"), but an age is
+_COMPOUND_NUMBER = re.compile(
+    rf"\b({'|'.join(SMALL_NUMBERS[1:])})-(?!{_TIME_UNIT}s?\b(?!-old))([^\W\d_]+)", re.IGNORECASE
+)
+_COMPOUND = re.compile(rf"\b({'|'.join(SMALL_NUMBERS)}|\d+)-([^\W\d_]+)", re.IGNORECASE)
+
+
+def _compounds(pattern: re.Pattern[str], text: str) -> set[str]:
+    """The compounds with a number in `text`, the number as digits: "two-year-olds" -> "2-year"."""
+    return {f"{_WORD_NUMBER.get(n.lower(), n)}-{w.lower()}" for n, w in pattern.findall(text)}
 _ORDINAL_WORD = re.compile(rf"\b({'|'.join(_ORDINAL[2:])})\b", re.IGNORECASE)
 # (not "no" in a compound: "the no-work zone", "a no-confidence vote")
-_NEGATION = re.compile(r"\b(not|no(?!-)|never|none|neither|nor|without|cannot)\b|n['’]t\b", re.IGNORECASE)
+_NEGATION_WORDS = r"not|no(?!-)|never|none|neither|nor|cannot"
+_NEGATION = re.compile(rf"\b(?:{_NEGATION_WORDS}|without)\b|n['’]t\b", re.IGNORECASE)
+# ... in a question, "without" describes what is asked about ("the week without harvesting", "left
+# without power"): it negates nothing the evidence must
+_ASKED_NEGATION = re.compile(rf"\b(?:{_NEGATION_WORDS})\b|n['’]t\b", re.IGNORECASE)
 # ... and in the evidence, a word that says no: "Which countries said no to troops?" is answered
 # by "several countries rejected the idea"
 _SAYS_NO = re.compile(
@@ -173,6 +194,7 @@ def _unrelated(features: list[float]) -> bool:
     return features[_MISSING_NAMES] == 1.0 or off_topic
 
 
+_THIS_YEAR = re.compile(r"\bthis year\b", re.IGNORECASE)
 _RELATIVE_YEAR = re.compile(r"\b(last|this|next) year\b", re.IGNORECASE)
 _YEAR_SHIFT = {"last": -1, "this": 0, "next": 1}
 
@@ -191,12 +213,18 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
     second = passages[1].score if len(passages) > 1 else best.score - 5.0
     missing = missing_names(q, view, [p.doc_id for p in passages[:3]])
     around = " ".join(neighbourhood(view, best.doc_id, best.sentence.index))  # e.g. the year asked about
+    entry, i = view.entries[best.doc_id], best.sentence.index
     numbers = {n.replace(",", "") for n in _NUMBER.findall(q.text)}
-    # an ordinal the question pins: "the third German empire" is not the second
+    # "next year" asks about 2027 ("this year" is most often what the article is about: not pinned)
+    numbers.update(relative_years(_THIS_YEAR.sub(" ", q.text), entry.doc.text))
+    # an ordinal the question pins: "the third German empire" is not the second; and a number in a
+    # compound ("two-year-olds", "a five-star hotel"): not the seven-year-olds
     numbers.update(_WORD_NUMBER[w.lower()] for w in _ORDINAL_WORD.findall(q.text))
+    numbers.update(_compounds(_COMPOUND_NUMBER, q.text))
     found = {n.replace(",", "") for n in _NUMBER.findall(around)}
     found.update(_WORD_NUMBER[w.lower()] for w in _NUMBER_WORD.findall(around))
-    found.update(relative_years(around, view.entries[best.doc_id].doc.text))  # "last year" is 2025
+    found.update(_compounds(_COMPOUND, around))
+    found.update(relative_years(around, entry.doc.text))  # "last year" is 2025
     return [
         best.score,
         best.score - second,
@@ -209,7 +237,7 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
         len(numbers - found) / len(numbers) if numbers else 0.0,
         float(
             q.answer_type != "reason"
-            and bool(_NEGATION.search(_CONDITION.sub(" ", q.text)))
+            and bool(_ASKED_NEGATION.search(_CONDITION.sub(" ", q.text)))
             and not (_NEGATION.search(around) or _SAYS_NO.search(around))
         ),
         best.feature("type_missing") if q.answer_type in ("number", "date") else 0.0,
@@ -219,21 +247,27 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
         float(part_of_list(q, best.text)),
         # (the runner-up too: "Jayasekara did not say how the remainder had been financed")
         max(withheld(q, p.text) for p in passages[:2]),
-        names_apart(q, best.text, view.entries[best.doc_id].doc.text),
+        names_apart(q, best.text, entry.doc.text, _sentence_text(entry, entry.sentences[i - 1]) if i else ""),
+        float(rate_missing(q, best.text)),
+        float(bool(q.role) and not has_role(q, best.text)),
     ]
 
 
-def names_apart(q: Question, sentence: str, document: str = "") -> float:
+def names_apart(q: Question, sentence: str, document: str = "", before: str = "") -> float:
     """For a question asking a number or a date, the share of its names that `sentence` lacks. A
     question typed without capitals ("how many tonnes did ghana produce") has for names the words
-    its `document` only ever writes capitalised ("Ghana")."""
+    its `document` only ever writes capitalised ("Ghana"). A sentence that names nothing of its own
+    goes on about what the sentence `before` it names: "The river gauge at Manaus read 14.2 metres
+    ... The record low of 12.11 metres was set in October 2024." """
     if not (q.measure or q.answer_type in ("number", "date")):
         return 0.0
     names = q.names or tuple(w for w in content_words(q.text) if w in written_as_names(document))
     if not names:
         return 0.0
     found = fold(sentence)
-    return sum(not mentions(found, name) for name in names) / len(names)
+    if before and set(names_in(sentence)) <= _CALENDAR_NAMES:
+        found += " " + fold(before)
+    return sum(not mentions_name(found, name) for name in names) / len(names)
 
 
 # Pairs of opposites of general English: a sentence about the one does not answer a question
@@ -354,7 +388,8 @@ def _asked_wh(q: Question) -> frozenset[str]:
     kinds = {
         "count": {"how many"}, "money": {"how much", "what"}, "period": {"how long", "when"},
     }.get(q.measure or "") or {
-        "date": {"when"}, "person": {"who", "whom", "which"}, "place": {"where"}, "reason": {"why", "what"},
+        "date": {"when"}, "person": {"who", "whom", "which"}, "organisation": {"who", "which"}, "place": {"where"},
+        "reason": {"why", "what"},
     }.get(q.answer_type or "", {"what", "which", "how"})
     return frozenset(kinds) | {"whether", "if"}
 
@@ -399,6 +434,28 @@ def has_opposite(question: str, sentence: str) -> bool:
 # An enumeration of three or more names: "Australia, Hong Kong and Singapore".
 _NAME = rf"[{UPPER}][\w’'-]+(?: [{UPPER}][\w’'-]+)*"
 _ENUMERATION = re.compile(rf"(?:{_NAME}, )+{_NAME},? (?:and|or) {_NAME}")
+
+
+# A quantity asked in a span of time: "per year", "a day", "each month", "annual" (not "a year
+# ago", "half a year after", "a year of treatment")
+_ASKS_RATE = re.compile(
+    rf"\b(?:per|a|an|each|every) {_TIME_UNIT}\b(?! (?:ago|earlier|later|before|after|of|on|in)\b)"
+    r"|\b(?:annual|annually|yearly|monthly|weekly|daily|nightly|hourly)\b",
+    re.IGNORECASE,
+)
+# ... and one given so, or for one such span: "£85 a night", "each year", "annual", "last year"
+_RATE = re.compile(
+    rf"\b(?:per|a|an|each|every|last|this|next) (?:[\w'’-]+ )?{_TIME_UNIT}s?\b"
+    r"|\b(?:annual|annually|annuali[sz]ed|yearly|monthly|weekly|daily|nightly|hourly|per annum)\b",
+    re.IGNORECASE,
+)
+
+
+def rate_missing(q: Question, sentence: str) -> bool:
+    """Does the question ask for an amount or a count in a span of time ("How much does it cost per
+    year to run the observatory?") and the sentence give none in any ("The €23.4 million system...")?"""
+    asks_quantity = q.answer_type == "number" and q.measure in (None, "money", "count")  # not "monthly temperature"
+    return asks_quantity and bool(_ASKS_RATE.search(q.text)) and not _RATE.search(sentence)
 
 
 def part_of_list(q: Question, sentence: str) -> bool:
@@ -513,8 +570,7 @@ def missing_names(q: Question, view: IndexView, doc_ids: list[str]) -> list[str]
         forms = (name, stem) if len(stem) >= 4 and " " not in name else (name,)
         if " " not in name:  # a word capitalised by mistake, by its stem: "Emma Marry" in "married"
             forms += tuple(t for t in tokenize(name) if len(t) >= 4)
-        forms += NAME_ALIASES.get(name, ())
-        found = any(mentions(text, form) for form in forms for text in texts)
+        found = any(mentions_name(text, form) for form in forms for text in texts)
         if not found and not _spelled_out(name, q.text, view, doc_ids):
             missing.append(name)
     return missing
@@ -675,7 +731,7 @@ def continued(p: Passage, view: IndexView, q: Question) -> Sentence | None:
     holds one (`_holds_answer`): "Esteban Villalba, the manager, said the firm had no choice."
     followed by "He said its bank had suspended a credit line because of..." (why).
     """
-    if q.answer_type not in ("reason", "person", "place", "date"):
+    if q.answer_type not in ("reason", "person", "organisation", "place", "date"):
         return None
     held = _holds_answer(q, p.text)
     if held == 2:  # it holds one plainly

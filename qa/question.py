@@ -74,7 +74,7 @@ _LIST_CUES = re.compile(
 class Question:
     text: str
     terms: tuple[str, ...]  # stemmed, folded content tokens
-    answer_type: str | None  # 'number' | 'date' | 'person' | 'place' | 'reason' | None
+    answer_type: str | None  # 'number' | 'date' | 'person' | 'organisation' | 'place' | 'reason' | None
     is_list: bool
     is_yesno: bool
     refers_back: bool  # uses a pronoun or ellipsis that the conversation must resolve
@@ -125,6 +125,24 @@ def parts(text: str) -> list[str]:
     return [p + "?" for p in pieces]
 
 
+_WHAT_THE = r"(?:what|which)(?:['’](?:s|re) | (?:(?:is|was|are|were|will be|would be) )?)(?:(?:the|its|their|his|her) )?"
+# up to three words before the noun a question asks for ("what was Sri Valli's total revenue", "the
+# mid-crop price", "the measles vaccination rate"), none a preposition: "what is the reason for the
+# cost" asks for a reason
+_MODIFIERS = r"(?:(?!(?:of|for|in|on|to|about|with|from|at|by|and|or|behind|than)\b)[\w'’-]+ ){0,3}"
+# Nouns a question asks a quantity by ("What was the height of the wave?", "size of the loan?")
+_QUANTITY_NOUNS = (
+    r"size|height|width|depth|weight|length|distance|duration|capacity|speed|value|cost|price|population|"
+    r"turnout|attendance|temperature|age|number|amount|total"
+)
+_DATE_NOUNS = r"date|deadline"
+# "what is the ...", "what was Chile's ...": a question that names what it asks for by a noun
+_IS_THE = r"(?:what|which)(?:['’]s| is| was| are| were| will be| would be) (?:(?:the|its|their|his|her|[\w'’-]+['’]s?) )?"
+# ... the noun, then what it is of or when ("the height of the wave", "the temperature at the
+# start", "the deadline?"), not a noun that qualifies another ("the price war")
+_NOUN_ENDS = r"\b(?=\s+(?:of|for|between|behind|at|in|on|during|when|after|before|from|to)\b|\W*$)"
+
+
 _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), first match wins
     ("number", re.compile(
         r"^((over|for|by|in|within|after) )?(how (many|much|long|old|far|big|large|tall|often|frequent(?:ly)?|fast|deep|high|wide|"
@@ -134,6 +152,8 @@ _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), f
         # "What is Chile's total quota?", "What was the final tally?"
         r"|^(what|which) (is|was|are|were|will be|would be) ((the|its|their|[\w'’-]+['’]s?) )?(\w+ ){0,2}"
         r"(total|amount|tally|sum|count|number of)\b"
+        # "What was the height of the wave?", "what is the size of the loan?"
+        rf"|^{_IS_THE}{_MODIFIERS}({_QUANTITY_NOUNS}){_NOUN_ENDS}"
     )),
     ("date", re.compile(
         r"^(((by|since|until|till|from) )?when\b|((in|on|at|by|from|since|until|till|during) )?(what|which) "
@@ -143,6 +163,7 @@ _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), f
         # did the basin split?" may ask for an era: "the mid-Eocene")
         r"|^(over|across) (what|which) (period|time ?frame|timespan|span|stretch of time)\b"
         r"|^(what|which) (time ?frame|timespan)\b"
+        rf"|^{_IS_THE}{_MODIFIERS}({_DATE_NOUNS}){_NOUN_ENDS}"  # "What is the deadline for bids?"
     )),
     ("person", re.compile(
         r"^(who|whom|whose)\b|^(which|what) (\w+ )?(judge|minister|president|leader|official|"
@@ -158,6 +179,13 @@ _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), f
         r"grandmaster|specialist|chemist|physicist|pharmacist|dentist|therapist|psychiatrist|violinist|guitarist|"
         r"columnist|lobbyist|conservationist|environmentalist|\w+ologist|\w+ician)s?\b"  # plurals too: "Which board members voted no?" asks for names
     )),
+    # "Which company built the bridge?", "which body has to approve it": a body, by its name
+    ("organisation", re.compile(
+        r"^((by|from|to|with|for|at|in) )?(which|what) ([\w'’-]+ )?(company|companies|firms?|body|bodies|"
+        r"organi[sz]ations?|agency|agencies|institutions?|banks?|university|universities|charity|charities|"
+        r"manufacturers?|suppliers?|contractors?|insurers?|lenders?|regulators?|operators?|broadcasters?|"
+        r"newspapers?|publishers?|airlines?|retailers?|studios?|laboratory|laboratories|developers?|group)\b(?! of\b)"
+    )),
     ("place", re.compile(
         r"^((from|to) )?where\b|^whereabouts\b|^((in|at|from|to) )?(which|what) ((?!(?:surface|total|land|floor|overall|combined|entire|whole)\b)[\w-]+ )?(city|town|village|country|region|province|state|"
         r"place|location|port|island|county|district|cities|towns|villages|countries|regions|provinces|"
@@ -169,11 +197,13 @@ _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), f
         r"|^(which|what) parts? of (the )?(city|town|village|country|region|province|state|county|island|"
         r"coast|world|continent|capital)\b|^(which|what) parts? of (?!it\b|them\b|this\b|that\b)\w+ "
         r"(have|has|had|are|were|is|was|did|do|does|will)\b"
+        rf"|^{_IS_THE}{_MODIFIERS}(location|venue|address|destination|whereabouts){_NOUN_ENDS}"
     )),
     ("reason", re.compile(
         r"^(why|how come|(for )?what reasons?|what (was|is|were|are) the reasons?)\b"
         # "What actually made the cable fail?", "What caused the outage?", "What prompted the move?"
         r"|^what (\w+ly )?(made|makes|caused|causes|led to|leads to|prompted|prompts|triggered|triggers)\b"
+        rf"|^{_IS_THE}{_MODIFIERS}(cause|causes|motive|motives){_NOUN_ENDS}"  # "What was the cause of the fire?"
     )),
 )
 
@@ -193,13 +223,8 @@ _MONEY_WORDS = (
     r"money|cash|revenue|compensation|grant|toll|tolls|fare|fares|fee|fees|tax|taxes|rent|prize|ticket|"
     r"tickets|fine|fines|subsidy|subsidies|bonus|pension|loan|loans|debt|damages|reward|bail"
 )
-_WHAT_THE = r"(?:what|which)(?:['’](?:s|re) | (?:(?:is|was|are|were|will be|would be) )?)(?:(?:the|its|their|his|her) )?"
-# up to three words before the noun a question asks for ("what was Sri Valli's total revenue", "the
-# mid-crop price", "the measles vaccination rate"), none a preposition: "what is the reason for the
-# cost" asks for a reason
-_MODIFIERS = r"(?:(?!(?:of|for|in|on|to|about|with|from|at|by|and|or|behind|than)\b)[\w'’-]+ ){0,3}"
 MEASURES = (
-    ("age", re.compile(r"\bhow old\b|\b(at )?what age\b")),
+    ("age", re.compile(rf"\bhow old\b|\b(at )?what age\b|^{_IS_THE}{_MODIFIERS}age{_NOUN_ENDS}")),
     ("percent", re.compile(
         rf"\b{_WHAT_THE}(\w+ )?(percentage|proportion|share|fraction|per ?cent)\b(?! points?\b)|"
         rf"\bhow many (per ?cent|percent|percentage points)\b|\b{_WHAT_THE}{_MODIFIERS}rate\b"
@@ -242,6 +267,7 @@ MEASURES = (
         r"(?!.*\b(?!(?:expected|planned|designed|projected|estimated|supposed|intended)\b)(?:\w+[^e\W]ed|shut|cut|down|"
         r"out|stuck|kept|held|left|gone|open|off)\b)"
         r"|\b(what|which) (is|was) the (total )?length of\b"
+        rf"|^{_IS_THE}{_MODIFIERS}(height|width|depth|distance){_NOUN_ENDS}"  # "what was the height of the wave"
     )),
     # "How long is the tunnel going to be?", "how long was the delay": a length or a period
     ("length", re.compile(r"\bhow long (is|are|was|were|will) (?!it\b|this\b|that\b|they\b|he\b|she\b|we\b|you\b)"
@@ -252,12 +278,15 @@ MEASURES = (
         # a time spent: "What was the average waiting time?" ("more than 12 hours")
         r"\b(waiting|wait|journey|travel|response|turnaround|processing|transit|flight|recovery) times?\b|"
         r"\bhow long\b|\bhow many (seconds|minutes|hours|days|weeks|months|years|decades|centuries)\b"
+        rf"|^{_IS_THE}{_MODIFIERS}duration{_NOUN_ENDS}"
     )),
     ("area", re.compile(
         r"\bhow (big|large|wide|extensive) (an |of an |is the |was the |are the |were the )?areas?\b"
         r"|\b(what|which) (is|was) the (total )?(surface )?area\b|\bwhat size of area\b"
     )),
-    ("temperature", re.compile(r"\b(at )?what temperatures?\b|\bhow (hot|cold|warm)\b")),
+    ("temperature", re.compile(
+        rf"\b(at )?what temperatures?\b|\bhow (hot|cold|warm)\b|^{_IS_THE}{_MODIFIERS}temperatures?{_NOUN_ENDS}"
+    )),
     ("magnitude", re.compile(
         r"\bwhat magnitude\b|\bhow (strong|powerful|big|large|severe) (is|was|were|are) (the )?([\w'’-]+ ){0,4}"
         r"(quakes?|earthquakes?|tremors?|aftershocks?|shocks?)\b"
@@ -405,14 +434,16 @@ NAME_ALIASES = {
     "un": ("united nations",),
     "uae": ("united arab emirates", "emirati"),
     "brussels": ("european union", "eu", "european commission"),
-    "washington": ("united states", "u.s.", "american", "white house"),
+    "washington": ("united states", "u.s.", "american", "white house", "federal government"),
     "beijing": ("china", "chinese"),
     "moscow": ("russia", "russian", "kremlin"),
     "kyiv": ("ukraine", "ukrainian"),
     "london": ("britain", "british", "united kingdom", "uk"),
     "tokyo": ("japan", "japanese"),
     "paris": ("france", "french"),
-    "berlin": ("germany", "german"),
+    "berlin": ("germany", "german", "federal government"),
+    "ottawa": ("canada", "canadian", "federal government"),
+    "canberra": ("australia", "australian", "federal government"),
 }
 
 
@@ -472,6 +503,12 @@ def mentions(folded_text: str, name: str) -> bool:
             return True
         start = folded_text.find(name, start + 1)
     return False
+
+
+def mentions_name(folded_text: str, name: str) -> bool:
+    """`mentions` of the name, or of what it stands for (`NAME_ALIASES`: "Berlin" by "the federal
+    government", "US" by "United States")."""
+    return any(mentions(folded_text, form) for form in (name, *NAME_ALIASES.get(name, ())))
 
 
 @lru_cache(maxsize=64)
@@ -582,11 +619,20 @@ _HOW_MUCH = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
 _SECOND_QUESTION = re.compile(rf"(?:,|\band\b|\bbut\b)\s*{_LEAD}{_QUESTION_WORD}")
 
 
+# A question asked as a noun phrase, as typed into a search box: "size of the loan?", "number of
+# swimmers taking part", "deadline for bids" (read as "what is the size of the loan?")
+_FRAGMENT = re.compile(
+    rf"^(?:the\s+)?(?:[\w'’-]+\s+)?(?:{_QUANTITY_NOUNS}|{_DATE_NOUNS}|cause|reason|location)\s+(?:of|for|between)\b"
+)
+
+
 def analyse(text: str) -> Question:
     text = standard_spelling(text)
     whole = " ".join(text.lower().split())
     lowered = _DISCOURSE.sub("", whole) or whole
     lowered = _FRONTED.sub("", lowered)
+    if _FRAGMENT.match(lowered) and not _OPENS_QUESTION.match(lowered):
+        lowered = "what is " + ("" if lowered.startswith("the ") else "the ") + lowered
     tokens = words(text)
     refers_back = any(t in _FOLLOWUP_PRONOUNS for t in tokens) or whole.startswith(_FOLLOWUP_OPENERS)
     is_yesno = bool(re.match(_AUXILIARY, lowered))
@@ -728,6 +774,39 @@ def _currency_words() -> tuple[frozenset[str], frozenset[str]]:
 
 
 _CURRENCIES, _CURRENCY_QUALIFIERS = _currency_words()
+# Letters that stand for a currency before its amount but are words or other names too: "Le"
+# (Sierra Leone), "den" (North Macedonia), "KM" (Bosnia; kilometres), "Ft" (Hungary; feet), and
+# codes such as "COP" ("COP 28", the climate summit), "PHP" ("PHP 8"), "ALL", "TOP", "TRY"
+_WORDLIKE_SYMBOLS = frozenset("Le den KM Ft ALL AMD BAM BOB CAD COP CUP GEL MAD MOP PHP SOS TOP TRY".split())
+
+
+def _currency_prefixes() -> re.Pattern[str]:
+    """A currency written before its amount by its ISO code or its local symbol of two letters or
+    more, as CLDR gives them (Babel): "TZS 1,800", "TSh 1,800", "Ksh 500", "Rs 200", "RM 15"
+    ("$", "€", "£"... are `_MONEY_SIGN`). Case-sensitive: "rs" and "rm" are no currency."""
+    from babel import Locale, localedata
+    from babel.numbers import get_territory_currencies
+
+    found: set[str] = set()
+    for identifier in localedata.locale_identifiers():
+        locale = Locale.parse(identifier)
+        if not locale.territory:
+            continue
+        try:
+            codes = get_territory_currencies(locale.territory, CURRENCIES_ON, tender=True)
+        except Exception:  # noqa: BLE001 - a territory without currency data
+            continue
+        for code in codes:
+            found.add(code)
+            symbol = locale.currency_symbols.get(code, "").rstrip(".")
+            if sum(c.isalpha() for c in symbol) >= 2 and symbol.isascii():
+                found.add(symbol)
+    found -= _WORDLIKE_SYMBOLS
+    alternatives = "|".join(re.escape(symbol) for symbol in sorted(found, key=len, reverse=True))
+    return re.compile(rf"(?<![\w$])(?:{alternatives})\.?\s?\d")
+
+
+_MONEY_PREFIX = _currency_prefixes()
 CURRENCY_QUALIFIERS = 2  # "50 Hong Kong dollars": at most this many qualifying words before the unit
 _SCALES = frozenset("million millions billion billions trillion trillions bn m k".split())
 # units of time only: a question that may ask a length as well ("how long is the tunnel going to
@@ -765,7 +844,7 @@ def _unit_start(found: tuple[str, ...], j: int) -> int:
 
 
 def _money(sentence: str, found: tuple[str, ...]) -> bool:
-    if _MONEY_SIGN.search(sentence):
+    if _MONEY_SIGN.search(sentence) or _MONEY_PREFIX.search(sentence):
         return True
     return any(
         w in _CURRENCIES
@@ -1051,12 +1130,15 @@ _BODIES = frozenset(
     "university universities college institute agency ministry department council commission authority "
     "association federation union company corporation ltd inc plc group bank trust foundation hospital "
     "school court committee board organisation organization society office service services systems "
-    "holdings industries technologies partners airlines motors labs laboratories".split()
+    "holdings industries technologies partners airlines motors labs laboratories observatory centre center "
+    "institution coalition alliance consortium cooperative network".split()
 )
 _BODY_NAME = re.compile(
     rf"(?:{_CAPITALISED}\s+)*(?:{'|'.join(w.capitalize() for w in sorted(_BODIES))})\b"
     r"(?:\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w'’-]*)+)?"  # "Ministry of Industry and Trade"
 )
+_BODY = re.compile(rf"({_BODY_NAME.pattern})")
+_ACRONYM = re.compile(r"\b([A-Z]{2,}(?:-[A-Z]+)?)\b")  # "NATO", "SGB", "JA"
 # A time of day: "6:30 a.m.", "5 pm", "14:00", "noon" (answers "What time..." and "When...")
 _CLOCK = re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:[ap]\.m\.|[ap]m\b)|\b\d{1,2}:\d\d\b|\b(?:noon|midday|midnight)\b", re.I)
 _WEEKDAYS = frozenset(DAYS)
@@ -1245,6 +1327,8 @@ def has_strong_type(question: Question, sentence: str) -> bool:
         # who leads or runs something is a person, not the body: "led by Aarhus University"
         skip = _BODIES if question.asks_role else frozenset()
         return _names_new(_PERSON, sentence, question, skip, endings=_PLACE_ENDINGS) or _by_whom(question, sentence)
+    if question.answer_type == "organisation":  # "the European Investment Bank", "JA Zen-Noh"
+        return _names_new(_BODY, sentence, question) or _names_new(_ACRONYM, sentence, question)
     if question.answer_type == "reason":
         return bool(_STRONG_REASON.search(sentence))
     if question.answer_type == "place":

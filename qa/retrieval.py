@@ -38,8 +38,7 @@ from .ingest import CHUNK_OVERLAP, CHUNK_SIZE
 from .calibration import LinearModel, load_calibration
 from .keyword import KeywordIndex, content_words, fold, token_set, token_tuple, tokenize
 from .question import (
-    NAME_ALIASES, Question, analyse, has_answer_type, has_measure, has_role, has_strong_type, mentions, names_in,
-    topic_terms,
+    Question, analyse, has_answer_type, has_measure, has_role, has_strong_type, mentions_name, names_in, topic_terms,
 )
 
 RRF_K = 60
@@ -553,7 +552,7 @@ class Retriever:
             coverage(asked.weighted_all, facts.window_tokens),
             bm25 / asked.best_bm25,
             sum(p in facts.pairs for p in pairs) / len(pairs) if pairs else 0.0,
-            sum(any(mentions(facts.near_text, f) for f in (n, *NAME_ALIASES.get(n, ()))) for n in names) / len(names)
+            sum(mentions_name(facts.near_text, n) for n in names) / len(names)
             if names else 0.0,
             len(tokens.difference(asked.terms)) / len(tokens) if tokens else 0.0,
             1.0 if q.answer_type and has_type else 0.0,

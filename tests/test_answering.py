@@ -5,7 +5,7 @@ import pytest
 from qa import Assistant
 from qa.answering import (
     ABSTAIN_FEATURES, ExtractiveAnswerer, abstention_features, announced, asks_name, continued, has_opposite,
-    missing_names, name_missing, names_apart, part_of_list, quoted, relative_years, withheld,
+    missing_names, name_missing, names_apart, part_of_list, quoted, rate_missing, relative_years, withheld,
 )
 from qa.calibration import Calibration, load_calibration
 from qa.chunking import Sentence
@@ -230,6 +230,31 @@ def test_a_number_written_in_words_is_the_number_the_question_pins(bot: Assistan
     assert evidence_signals(bot, "Why did NordAir order 7 electric aircraft?")["missing_numbers"] == 1.0
 
 
+def test_a_number_in_a_compound_is_pinned_like_one_in_digits(tmp_path_factory: pytest.TempPathFactory):
+    measles = one_article_bot(tmp_path_factory, "measles.txt", (
+        "Measles cases rise in Saskatoon\n\n"
+        "Two-dose measles coverage among seven-year-olds in Saskatoon stood at 79% last year.\n"
+    ))
+    assert evidence_signals(measles, "What is the measles coverage among two-year-olds?")["missing_numbers"] == 1.0
+    assert evidence_signals(measles, "What is the measles coverage among seven-year-olds?")["missing_numbers"] == 0.0
+    assert evidence_signals(measles, "What is the measles coverage among 7-year-olds?")["missing_numbers"] == 0.0
+    # "one-off", "one-way", a span of time ("a seven-day stoppage" may be "a week-long" one): not pinned
+    assert evidence_signals(measles, "Was the coverage a one-off low?")["missing_numbers"] == 0.0
+    assert evidence_signals(measles, "What was the coverage in the seven-day count?")["missing_numbers"] == 0.0
+
+
+def test_a_role_the_question_names_but_the_evidence_does_not_counts_against_answering(
+    tmp_path_factory: pytest.TempPathFactory,
+):
+    porto = one_article_bot(tmp_path_factory, "porto.txt", (
+        "Porto wins ruling on holiday flats\n\n"
+        "Catarina Alves, the city councillor responsible for housing, called the ruling a victory for Porto.\n"
+    ))
+    assert evidence_signals(porto, "Who is the mayor of Porto?")["role_missing"] == 1.0
+    assert evidence_signals(porto, "Who is the councillor responsible for housing in Porto?")["role_missing"] == 0.0
+    assert evidence_signals(porto, "Who called the ruling a victory?")["role_missing"] == 0.0  # no role named
+
+
 def test_an_ordinal_the_question_pins_counts_but_first_does_not(bot: Assistant):
     # "the third order" is not the one the article tells of; "first" is too often reworded to count
     assert evidence_signals(bot, "Why did NordAir place its third aircraft order?")["missing_numbers"] == 1.0
@@ -246,6 +271,21 @@ def test_a_people_or_place_adjective_is_found_as_its_place(tmp_path_factory: pyt
     assert evidence_signals(olives, "How much aid did growers ask the Catalan government for?")["missing_names"] == 1.0
 
 
+def test_a_year_the_question_names_as_next_year_must_be_near_the_evidence(tmp_path_factory: pytest.TempPathFactory):
+    farms = one_article_bot(tmp_path_factory, "farms.txt", (
+        "Seaweed farmers move to deeper water\n\n"
+        "By Amina Said | Paje, Tanzania, Monday 16 March 2026\n\n"
+        "About 1,500 farmers will join the deep-water scheme, the ministry said.\n\n"
+        "The lagoon farms lost half their crop to heat last year.\n"
+    ))
+    # "next year" is 2027 by the article's date, "last year" 2025
+    assert evidence_signals(farms, "How many farmers will join the scheme next year?")["missing_numbers"] == 1.0
+    assert evidence_signals(farms, "How much of their crop did the farms lose last year?")["missing_numbers"] == 0.0
+    assert evidence_signals(farms, "How much of their crop did the farms lose in 2025?")["missing_numbers"] == 0.0
+    # "this year" is most often the year the article is about, said or not
+    assert evidence_signals(farms, "How many farmers will join the scheme this year?")["missing_numbers"] == 0.0
+
+
 def test_a_negated_question_whose_evidence_has_no_negation_counts_against_answering(bot: Assistant):
     assert evidence_signals(bot, "Which unions did not welcome the plan?")["negation_unmatched"] == 1.0
     assert evidence_signals(bot, "Which unions welcomed the plan?")["negation_unmatched"] == 0.0
@@ -253,6 +293,8 @@ def test_a_negated_question_whose_evidence_has_no_negation_counts_against_answer
     assert evidence_signals(bot, "What happens if the unions don't welcome the plan?")["negation_unmatched"] == 0.0
     # "no" in a compound negates nothing
     assert evidence_signals(bot, "Which unions welcomed the no-strike plan?")["negation_unmatched"] == 0.0
+    # ... nor "without" in a question: it describes what is asked about
+    assert evidence_signals(bot, "Which unions welcomed the plan without a vote?")["negation_unmatched"] == 0.0
 
 
 def test_a_why_question_is_answered_by_a_reason_without_negation(bot: Assistant):
@@ -360,6 +402,27 @@ def test_a_figure_is_of_what_its_sentence_names():
     lower = analyse("how many jobs will photonyx cut in malaysia")
     assert names_apart(lower, sentence, document) == 0.5  # "jobs" is no name: the article writes "jobs"
     assert names_apart(lower, sentence) == 0.0  # no article, no names
+    # a sentence that names nothing of its own goes on about what the sentence before it names
+    when = analyse("When did the river at Manaus hit its record low?")
+    before = "The river gauge at Manaus read 14.2 metres on Saturday."
+    assert names_apart(when, "The record low was set in October 2024.", before=before) == 0.0
+    assert names_apart(when, "The record low was set in October 2024.") == 1.0
+    assert names_apart(when, "The record at Belém was set in October 2024.", before=before) == 1.0
+    # a capital for its government, by what it stands for
+    berlin = analyse("How much of the budget is coming from Berlin?")
+    assert names_apart(berlin, "It includes a €21 million grant from the federal government.") == 0.0
+    assert names_apart(berlin, "It includes a €21 million grant from the city.") == 1.0
+
+
+def test_a_quantity_asked_in_a_span_of_time_needs_one_given_in_a_span_of_time():
+    yearly = analyse("What does it cost per year to run the observatory?")
+    assert rate_missing(yearly, "The €23.4 million system links 14 instruments to the shore.")
+    assert not rate_missing(yearly, "Running it will cost about €1.2 million a year.")
+    assert not rate_missing(yearly, "Its annual running cost is €1.2 million.")
+    assert not rate_missing(analyse("How many visitors came each day last summer?"), "It drew 4,000 visitors a day.")
+    # no span of time asked ("a year ago" is when), or no quantity asked
+    assert not rate_missing(analyse("How much did it cost a year ago?"), "It cost €23.4 million.")
+    assert not rate_missing(analyse("Why is the annual meeting held in May?"), "It was moved to avoid the holidays.")
 
 
 def test_a_sentence_saying_what_is_asked_was_not_given_counts_against_answering():

@@ -177,6 +177,28 @@ def test_date_and_person_types():
     assert not has_answer_type("person", "the meeting was long.", who)
 
 
+@pytest.mark.parametrize(
+    "question, answer_type",
+    [
+        ("What was the height of the wave?", "number"),
+        ("size of the loan from the state bank?", "number"),
+        ("number of swimmers taking part", "number"),
+        ("What is the deadline for applications?", "date"),
+        ("date of the election", "date"),
+        ("What was the main cause of the fire?", "reason"),
+        ("cause of the outage", "reason"),
+        ("What is the location of the new plant?", "place"),
+        ("Which company built the bridge?", "organisation"),  # a body
+        ("which body has to approve the work", "organisation"),
+        ("What kind of company is it?", None),
+        ("Which groups of patients were left out?", None),
+        ("name of the new chief executive", None),  # a name: asked for by `asks_called`, not a type
+    ],
+)
+def test_a_question_may_name_what_it_asks_for_by_a_noun(question, answer_type):
+    assert analyse(question).answer_type == answer_type
+
+
 def test_a_year_question_wants_a_year_not_any_date():
     q = analyse("In what year was the company founded?")
     assert has_answer_type("date", "The company was founded in 2011.", q)
@@ -263,6 +285,16 @@ def test_days_of_the_month_and_bare_years_are_not_quantities():
         ("What value does the school place on sport?", None),
         ("What was the average waiting time for patients?", "period"),  # a time spent
         ("Who is the mayor?", None),
+        # what is asked named by its noun, in a question or as a noun phrase typed into a search box
+        ("What was the height of the wave?", "distance"),
+        ("length of the cable?", "distance"),
+        ("distance between the two towns", "distance"),
+        ("What is the duration of the contract?", "period"),
+        ("age of the driver", "age"),
+        ("what was the water temperature at the start", "temperature"),
+        ("number of swimmers taking part", "count"),
+        ("total cost of the project?", "money"),
+        ("size of the loan from the state bank?", None),  # a number, of no kind named here
     ],
 )
 def test_measure_of_a_number_question(question, measure):
@@ -369,6 +401,9 @@ def test_measure_of_a_number_question(question, measure):
         ("How much money did the parents give?", "Donations totalled 3.2 billion won.", "Founded in 1990, won the cup."),
         # a currency's plural as Spanish writes it
         ("What does a session cost?", "Each session costs about 1.1 million guaraníes.", "Each session lasts 4 hours."),
+        # a currency by its local symbol or its code, before the amount (not "COP 28", the summit)
+        ("what does a kilo go for", "It sells for about TSh 1,800 a kilo.", "It sells about 1,800 a day."),
+        ("How much will the plant cost?", "The plant will cost NOK 4.2 billion.", "The plant was shown at COP 28."),
     ],
 )
 def test_evidence_must_hold_a_quantity_of_the_kind_measured(question, holds, lacks):
@@ -473,6 +508,11 @@ def test_who_paid_is_answered_only_by_a_sentence_that_says_something_was_paid_or
         ("Who paid for the research?", "The study was funded by the Nordic Ageing Foundation.", "The study was published in May."),
         ("Why was the prop sent to the sin bin?", "The prop had been shown a yellow card for collapsing a maul.",
          "With the prop still in the sin bin, they held out."),
+        # a body by its name, or by its initials, for a question asking which company or body
+        ("Which bank was going to lend the money?", "A loan was to come from the European Investment Bank.",
+         "A spokesperson for the bank said it had been informed."),
+        ("Which group speaks for farm co-ops?", "JA Zen-Noh, the national federation of cooperatives, said so.",
+         "Farmers' representatives say they are doing their part."),
         # who did it, said in the passive
         ("Who found the bones?", "The bones were found on 18 August by an excavator operator.",
          "The bones were found on 18 August."),
