@@ -159,6 +159,7 @@ _ORDINAL = (
 _WORD_NUMBER = {w: str(i + 1) for words in (SMALL_NUMBERS, _ORDINAL) for i, w in enumerate(words)}
 _NUMBER_WORD = re.compile(rf"\b({'|'.join(_WORD_NUMBER)})\b", re.IGNORECASE)
 # "first" and "second" are often paraphrased: "the first phase", "a further four streets"
+_DECADE = re.compile(r"\b(?:1[5-9]|20)(\d0)s\b")  # "the 1980s", its decade as a question may write it
 _TIME_UNIT = r"(?:year|month|week|day|night|hour|minute|season|fortnight)"
 # A number in a compound, as words or digits: "two-year-olds", "a 10-day strike". A question pins
 # one written in words, but not "one" ("a one-off payment", "a one-way ticket") nor a span of time,
@@ -224,6 +225,7 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
     found = {n.replace(",", "") for n in _NUMBER.findall(around)}
     found.update(_WORD_NUMBER[w.lower()] for w in _NUMBER_WORD.findall(around))
     found.update(_compounds(_COMPOUND, around))
+    found.update(m.group(1) for m in _DECADE.finditer(around))  # "the 1980s" is "the 80s"
     found.update(relative_years(around, entry.doc.text))  # "last year" is 2025
     return [
         best.score,
@@ -245,8 +247,9 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
         0.0 if q.is_yesno else float(has_opposite(q.text, best.text)),
         float(name_missing(q, best.text)),
         float(part_of_list(q, best.text)),
-        # (the runner-up too: "Jayasekara did not say how the remainder had been financed")
-        max(withheld(q, p.text) for p in passages[:2]),
+        # (the runner-up too: "Jayasekara did not say how the remainder had been financed"; not
+        # when the best sentence says plainly what is asked: "Police said no one had yet been charged.")
+        max(withheld(q, p.text) for p in passages[: 1 if has_strong_type(q, best.text) else 2]),
         names_apart(q, best.text, entry.doc.text, _sentence_text(entry, entry.sentences[i - 1]) if i else ""),
         float(rate_missing(q, best.text)),
         float(bool(q.role) and not has_role(q, best.text)),
@@ -481,7 +484,7 @@ _DEMONYM = re.compile(r"(?:ian|an|n|ese|ish|i)$")  # "Andalusian" -> "Andalus", 
 # a name, "the net force".)
 _ASKS_NAME = re.compile(
     r"\b(?:names?|titles?) of\b|^(which|what) ((?!(?:is|was|are|were|does|did|do|has|had|have|will|would|can|could|"
-    r"her|his|their|its|the|a|an|sort|sorts|kind|kinds|type|types)\b)\w+ ){0,2}(company|companies|firms?|"
+    r"her|his|their|its|the|a|an|of|sort|sorts|kind|kinds|type|types)\b)\w+ ){0,2}(company|companies|firms?|"
     r"banks?|organi[sz]ations?|group|agency|agencies|party|parties|teams?|clubs?|charity|charities|consultancy|"
     r"newspapers?|university|universities|schools?|hospitals?|rockets?|ships?|shipyards?|vessels?|brands?|chains?|"
     r"supermarkets?|insurers?|airlines?|manufacturers?|suppliers?|contractors?|lenders?|investors?|funds?|unions?|"
@@ -504,7 +507,7 @@ def _name_asked(q: Question) -> str | None:
     """The noun a question asks the name of ("bank" in "Which bank...?"; "" for "the name of..."),
     or None when it asks for no name (`_ASKS_NAME`; a "who" question only for `_PEOPLE_BY_NAME`)."""
     asked = _ASKS_NAME.search(" ".join(q.text.split()))
-    if asked is None:
+    if asked is None or q.answer_type in ("number", "date"):  # "what share of union members..."
         return None
     noun = (asked.group(3) or "").lower()
     return noun if q.answer_type != "person" or noun in _PEOPLE_BY_NAME else None

@@ -238,6 +238,12 @@ def test_a_number_in_a_compound_is_pinned_like_one_in_digits(tmp_path_factory: p
     assert evidence_signals(measles, "What is the measles coverage among two-year-olds?")["missing_numbers"] == 1.0
     assert evidence_signals(measles, "What is the measles coverage among seven-year-olds?")["missing_numbers"] == 0.0
     assert evidence_signals(measles, "What is the measles coverage among 7-year-olds?")["missing_numbers"] == 0.0
+    # a decade as "the 80s" is the article's "1980s"
+    runoff = one_article_bot(tmp_path_factory, "runoff.txt", (
+        "Farm run-off falls\n\nNitrogen run-off from farms has fallen by a half since the 1980s.\n"
+    ))
+    assert evidence_signals(runoff, "How much has run-off fallen since the 80s?")["missing_numbers"] == 0.0
+    assert evidence_signals(runoff, "How much has run-off fallen since the 70s?")["missing_numbers"] == 1.0
     # "one-off", "one-way", a span of time ("a seven-day stoppage" may be "a week-long" one): not pinned
     assert evidence_signals(measles, "Was the coverage a one-off low?")["missing_numbers"] == 0.0
     assert evidence_signals(measles, "What was the coverage in the seven-day count?")["missing_numbers"] == 0.0
@@ -284,6 +290,21 @@ def test_a_year_the_question_names_as_next_year_must_be_near_the_evidence(tmp_pa
     assert evidence_signals(farms, "How much of their crop did the farms lose in 2025?")["missing_numbers"] == 0.0
     # "this year" is most often the year the article is about, said or not
     assert evidence_signals(farms, "How many farmers will join the scheme this year?")["missing_numbers"] == 0.0
+
+
+def test_what_the_runner_up_withholds_counts_unless_the_best_sentence_says_it_plainly(
+    tmp_path_factory: pytest.TempPathFactory,
+):
+    seoul = one_article_bot(tmp_path_factory, "seoul.txt", (
+        "Scores changed at medical school\n\n"
+        "The ministry said it had not established whether the donations were linked to the score changes. "
+        "Police said no one had yet been charged over the score changes.\n\n"
+        "The university said the dean of admissions, who oversaw the score changes, had resigned.\n"
+    ))
+    # a plain no ("no one had yet been charged") beside a sentence that leaves something open
+    assert evidence_signals(seoul, "Has anybody been charged over the score changes yet?")["withheld"] == 0.0
+    # ... but when the best sentence says nothing plainly, what the runner-up withholds counts
+    assert evidence_signals(seoul, "Were the donations linked to the score changes?")["withheld"] > 0.0
 
 
 def test_a_negated_question_whose_evidence_has_no_negation_counts_against_answering(bot: Assistant):
@@ -380,6 +401,9 @@ def test_a_category_is_not_asked_for_by_name():
     # people asked for as "which councillors" want names; "who" may be answered by a role
     assert asks_name(analyse("Which councillors abstained in the vote?"))
     assert not asks_name(analyse("Who abstained in the vote?"))
+    # a share or a count of them asks for a number, not a name
+    assert not asks_name(analyse("What proportion of union members voted to strike?"))
+    assert not asks_name(analyse("How many banks lent money?"))
 
 
 def test_a_count_for_one_of_several_listed_names_counts_against_answering():
