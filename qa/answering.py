@@ -159,6 +159,7 @@ _ORDINAL = (
 _WORD_NUMBER = {w: str(i + 1) for words in (SMALL_NUMBERS, _ORDINAL) for i, w in enumerate(words)}
 _NUMBER_WORD = re.compile(rf"\b({'|'.join(_WORD_NUMBER)})\b", re.IGNORECASE)
 # "first" and "second" are often paraphrased: "the first phase", "a further four streets"
+_ORDINAL_WORD = re.compile(rf"\b({'|'.join(_ORDINAL[2:])})\b", re.IGNORECASE)
 _DECADE = re.compile(r"\b(?:1[5-9]|20)(\d0)s\b")  # "the 1980s", its decade as a question may write it
 _TIME_UNIT = r"(?:year|month|week|day|night|hour|minute|season|fortnight)"
 # A number in a compound, as words or digits: "two-year-olds", "a 10-day strike". A question pins
@@ -173,7 +174,8 @@ _COMPOUND = re.compile(rf"\b({'|'.join(SMALL_NUMBERS)}|\d+)-([^\W\d_]+)", re.IGN
 def _compounds(pattern: re.Pattern[str], text: str) -> set[str]:
     """The compounds with a number in `text`, the number as digits: "two-year-olds" -> "2-year"."""
     return {f"{_WORD_NUMBER.get(n.lower(), n)}-{w.lower()}" for n, w in pattern.findall(text)}
-_ORDINAL_WORD = re.compile(rf"\b({'|'.join(_ORDINAL[2:])})\b", re.IGNORECASE)
+
+
 # (not "no" in a compound: "the no-work zone", "a no-confidence vote")
 _NEGATION_WORDS = r"not|no(?!-)|never|none|neither|nor|cannot"
 _NEGATION = re.compile(rf"\b(?:{_NEGATION_WORDS}|without)\b|n['’]t\b", re.IGNORECASE)

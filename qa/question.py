@@ -781,23 +781,23 @@ _WORDLIKE_SYMBOLS = frozenset("Le den KM Ft ALL AMD BAM BOB CAD COP CUP GEL MAD 
 
 
 def _currency_prefixes() -> re.Pattern[str]:
-    """A currency written before its amount by its ISO code or its local symbol of two letters or
-    more, as CLDR gives them (Babel): "TZS 1,800", "TSh 1,800", "Ksh 500", "Rs 200", "RM 15"
-    ("$", "€", "£"... are `_MONEY_SIGN`). Case-sensitive: "rs" and "rm" are no currency."""
+    """A currency written before its amount by its ISO code, or by its local symbol of two letters
+    or more as English writes it there (CLDR's English locales, through Babel): "TZS 1,800", "TSh
+    1,800", "Ksh 500", "Rs 200", "RM 15" ("$", "€", "£"... are `_MONEY_SIGN`). Case-sensitive: "rs"
+    and "rm" are no currency. (English locales only: reading all of CLDR's costs a second.)"""
     from babel import Locale, localedata
     from babel.numbers import get_territory_currencies
 
-    found: set[str] = set()
-    for identifier in localedata.locale_identifiers():
-        locale = Locale.parse(identifier)
-        if not locale.territory:
-            continue
+    def currencies(territory: str) -> list[str]:
         try:
-            codes = get_territory_currencies(locale.territory, CURRENCIES_ON, tender=True)
+            return list(get_territory_currencies(territory, CURRENCIES_ON, tender=True))
         except Exception:  # noqa: BLE001 - a territory without currency data
-            continue
-        for code in codes:
-            found.add(code)
+            return []
+
+    found = {code for territory in Locale("en").territories for code in currencies(territory)}
+    for identifier in localedata.locale_identifiers():
+        locale = Locale.parse(identifier) if identifier.startswith("en_") else None
+        for code in currencies(locale.territory) if locale is not None and locale.territory else []:
             symbol = locale.currency_symbols.get(code, "").rstrip(".")
             if sum(c.isalpha() for c in symbol) >= 2 and symbol.isascii():
                 found.add(symbol)
