@@ -192,7 +192,7 @@ def test_date_and_person_types():
         ("which body has to approve the work", "organisation"),
         ("What kind of company is it?", None),
         ("Which groups of patients were left out?", None),
-        ("name of the new chief executive", None),  # a name: asked for by `asks_called`, not a type
+        ("name of the new chief executive", None),  # a name: asked for by `answering.asks_name`, not a type
     ],
 )
 def test_a_question_may_name_what_it_asks_for_by_a_noun(question, answer_type):
