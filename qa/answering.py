@@ -251,7 +251,7 @@ def abstention_features(q: Question, passages: list[Passage], view: IndexView) -
         float(part_of_list(q, best.text)),
         # (the runner-up too: "Jayasekara did not say how the remainder had been financed"; not
         # when the best sentence says plainly what is asked: "Police said no one had yet been charged.")
-        max(withheld(q, p.text) for p in passages[: 1 if has_strong_type(q, best.text) else 2]),
+        max(withheld(q, p.text) for p in passages[: 1 if best.feature("type_strong") else 2]),
         names_apart(q, best.text, entry.doc.text, _sentence_text(entry, entry.sentences[i - 1]) if i else ""),
         float(rate_missing(q, best.text)),
         float(bool(q.role) and not has_role(q, best.text)),

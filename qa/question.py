@@ -125,7 +125,8 @@ def parts(text: str) -> list[str]:
     return [p + "?" for p in pieces]
 
 
-_WHAT_THE = r"(?:what|which)(?:['’](?:s|re) | (?:(?:is|was|are|were|will be|would be) )?)(?:(?:the|its|their|his|her) )?"
+_COPULA = r"(?:is|was|are|were|will be|would be)"
+_WHAT_THE = rf"(?:what|which)(?:['’](?:s|re) | (?:{_COPULA} )?)(?:(?:the|its|their|his|her) )?"
 # up to three words before the noun a question asks for ("what was Sri Valli's total revenue", "the
 # mid-crop price", "the measles vaccination rate"), none a preposition: "what is the reason for the
 # cost" asks for a reason
@@ -137,7 +138,7 @@ _QUANTITY_NOUNS = (
 )
 _DATE_NOUNS = r"date|deadline"
 # "what is the ...", "what was Chile's ...": a question that names what it asks for by a noun
-_IS_THE = r"(?:what|which)(?:['’]s| is| was| are| were| will be| would be) (?:(?:the|its|their|his|her|[\w'’-]+['’]s?) )?"
+_IS_THE = rf"(?:what|which)(?:['’]s| {_COPULA}) (?:(?:the|its|their|his|her|[\w'’-]+['’]s?) )?"
 # ... the noun, then what it is of or when ("the height of the wave", "the temperature at the
 # start", "the deadline?"), not a noun that qualifies another ("the price war")
 _NOUN_ENDS = r"\b(?=\s+(?:of|for|between|behind|at|in|on|during|when|after|before|from|to)\b|\W*$)"
@@ -747,21 +748,34 @@ _AMBIGUOUS_CURRENCIES = frozenset("gold mark marks won real reals sol".split()) 
 _SCALED_CURRENCIES = frozenset("won real reals sol".split())
 
 
+def _territory_currencies(territory: str) -> list[str]:
+    """The ISO codes of the currencies legal tender in `territory` on CURRENCIES_ON (CLDR, by Babel)."""
+    from babel.numbers import get_territory_currencies
+
+    try:
+        return list(get_territory_currencies(territory, CURRENCIES_ON, tender=True))
+    except Exception:  # noqa: BLE001 - a territory without currency data
+        return []
+
+
+def _currency_codes() -> frozenset[str]:
+    """The ISO codes of every currency in use on CURRENCIES_ON."""
+    from babel import Locale
+
+    return frozenset(code for territory in Locale("en").territories for code in _territory_currencies(territory))
+
+
+_CURRENCY_CODES = _currency_codes()
+
+
 def _currency_words() -> tuple[frozenset[str], frozenset[str]]:
     """The names of the currencies in use on CURRENCIES_ON, from the CLDR data Babel ships: their
     last words folded, singular and plural ("lempira", "lempiras", "shillings"...), and the words
     that qualify them ("US", "Honduran", "Hong Kong"), which may stand between amount and unit."""
-    from babel import Locale
-    from babel.numbers import get_currency_name, get_territory_currencies
+    from babel.numbers import get_currency_name
 
-    codes: set[str] = set()
-    for territory in Locale("en").territories:
-        try:
-            codes.update(get_territory_currencies(territory, CURRENCIES_ON, tender=True))
-        except Exception:  # noqa: BLE001 - a territory without currency data
-            continue
     units, qualifiers = set(), {"u", "s"}  # "U.S. dollars"
-    for code in codes:
+    for code in _CURRENCY_CODES:
         for count in (None, 1, 2):  # "United Arab Emirates Dirham", "UAE dirham", "UAE dirhams"
             found = words(get_currency_name(code, count=count, locale="en"))
             if found:
@@ -786,18 +800,11 @@ def _currency_prefixes() -> re.Pattern[str]:
     1,800", "Ksh 500", "Rs 200", "RM 15" ("$", "€", "£"... are `_MONEY_SIGN`). Case-sensitive: "rs"
     and "rm" are no currency. (English locales only: reading all of CLDR's costs a second.)"""
     from babel import Locale, localedata
-    from babel.numbers import get_territory_currencies
 
-    def currencies(territory: str) -> list[str]:
-        try:
-            return list(get_territory_currencies(territory, CURRENCIES_ON, tender=True))
-        except Exception:  # noqa: BLE001 - a territory without currency data
-            return []
-
-    found = {code for territory in Locale("en").territories for code in currencies(territory)}
+    found = set(_CURRENCY_CODES)
     for identifier in localedata.locale_identifiers():
         locale = Locale.parse(identifier) if identifier.startswith("en_") else None
-        for code in currencies(locale.territory) if locale is not None and locale.territory else []:
+        for code in _territory_currencies(locale.territory) if locale is not None and locale.territory else []:
             symbol = locale.currency_symbols.get(code, "").rstrip(".")
             if sum(c.isalpha() for c in symbol) >= 2 and symbol.isascii():
                 found.add(symbol)
