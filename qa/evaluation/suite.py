@@ -29,6 +29,7 @@ COMMITTED = (
     "heldout24_articles.jsonl",
     "heldout25_articles.jsonl",
     "heldout26_articles.jsonl",
+    "heldout27_articles.jsonl",
     "train_articles.jsonl", "train2_articles.jsonl",
 )
 
