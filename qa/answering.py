@@ -752,7 +752,13 @@ def continued(p: Passage, view: IndexView, q: Question) -> Sentence | None:
         _NEEDS_ANTECEDENT.match(text) or _QUOTE_BY_PRONOUN.match(text)
         or (speaker and mentions(fold(p.text), fold(speaker.group(1))))
     )
-    return following if goes_on and _holds_answer(q, text) > held else None
+    if goes_on and _holds_answer(q, text) > held:
+        return following
+    # a reason the paragraph gives after what it explains, as news writing does: "The study also
+    # warned that climate change could erase some of the gains. Warmer water favours
+    # cyanobacteria, and ... would ..." (why)
+    explains = q.answer_type == "reason" and following.line == p.sentence.line
+    return following if explains and _holds_answer(q, text) >= max(held, 1) else None
 
 
 # What someone denies is no answer they give: "rejected the suggestion that the rules were to blame"

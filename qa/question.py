@@ -37,6 +37,15 @@ NUMBER_WORDS = frozenset(
 _DATE_WORDS = frozenset(MONTHS + DAYS + "century decade yesterday today tomorrow ago year years".split())
 YEAR_DIGITS = r"1[5-9]\d\d|20\d\d"  # a year as news writing gives one
 _YEAR = re.compile(rf"\b({YEAR_DIGITS})s?\b")
+# A year before 1500 (rare, so only where its words make it one): "built between 1399 and 1404",
+# "founded in 1248", "from 1100 to 1350", "in 850 AD" (not "one in 1200" nor "in 1200 homes")
+_EARLY_YEAR = re.compile(
+    r"\b(?:(?<!\bone )(?<!\ba )in|since|until|between|from)\s+(?:\d{3,4}\s+(?:and|to)\s+)?"
+    r"(?:1[0-4]\d\d(?!\s+(?:and|to)\s+[\d,]+\s+[a-z])(?=\s*(?:[,.;:)]|$|\s+(?:and|to|or|when|after|before|until|on|by|under|[A-Z])\b))"
+    r"|\d{1,4}\s+(?:AD|BC|BCE|CE)\b)"
+)
+# The seasons date what is to come or what was: "due to be published in the autumn", "next spring"
+_SEASONS = frozenset("spring summer autumn winter summers autumns winters".split())
 _ASKS_YEAR = re.compile(r"\b(what|which) year\b", re.IGNORECASE)
 # "What time did the network go down?" asks for a time of day (not "what time of year")
 _ASKS_TIME = re.compile(r"\bwhat time\b(?! (?:of (?:the )?year|frame|period|span|scale)\b)", re.IGNORECASE)
@@ -86,6 +95,7 @@ class Question:
     role: str = ""  # the role such a question names outright: "mayor" ("Who is the mayor of Pine Ridge?")
     asks_called: bool = False  # asks what something is called ("What is the spacecraft called?")
     when_tense: str = ""  # "past" ("when did...?"), "future" ("when will...?") or "" (see has_strong_type)
+    currency: str = ""  # for measure 'money': the currency the amount is asked in ("in US dollars"): see AMOUNTS_IN
 
 
 _QUESTION_WORD = r"(?:what|how|why|when|where|who|whom|whose|which)\b"
@@ -186,6 +196,9 @@ _ANSWER_TYPES = (  # (the kind of answer, how a question asking for it reads), f
         r"organi[sz]ations?|agency|agencies|institutions?|banks?|university|universities|charity|charities|"
         r"manufacturers?|suppliers?|contractors?|insurers?|lenders?|regulators?|operators?|broadcasters?|"
         r"newspapers?|publishers?|airlines?|retailers?|studios?|laboratory|laboratories|developers?|group)\b(?! of\b)"
+        # who pays, asked as where money comes from: "Where did the money for the restoration come from?"
+        r"|^where (did|does|do|will|would|is|was|are|were) (the )?([\w'’-]+ ){0,3}(money|funding|funds|cash|"
+        r"financing|finance|investment)\b.*\b(come|came|coming) from\b"
     )),
     ("place", re.compile(
         r"^((from|to) )?where\b|^whereabouts\b|^((in|at|from|to) )?(which|what) ((?!(?:surface|total|land|floor|overall|combined|entire|whole)\b)[\w-]+ )?(city|town|village|country|region|province|state|"
@@ -255,6 +268,8 @@ MEASURES = (
         r"|^how (did|was|were|is|are) (the )?([\w'’-]+ ){0,3}(split|divided|divide)\b"
         # "what was the vote on reopening the school", "how did the vote go"
         r"|^(what|how) (was|were|is) the (final |([\w'’-]+['’]s ))?vote\b(?! (held|taken|set|due|scheduled)\b)|\bhow did the vote go\b"
+        # "what was the result of the council vote?", "the outcome of the match"
+        r"|\b(result|outcome) of (the|that|this|its|their) ([\w'’-]+ ){0,2}(vote|ballot|match|game)\b"
         # a game's score: "what was the score when they lost to Italy", "the final score" ("34-16")
         r"|^(what|how) (was|were|is) the (final |half-time |full-time |([\w'’-]+['’]s ))?score\b|\bby what score\b"
     )),
@@ -269,6 +284,8 @@ MEASURES = (
         r"out|stuck|kept|held|left|gone|open|off)\b)"
         r"|\b(what|which) (is|was) the (total )?length of\b"
         rf"|^{_IS_THE}{_MODIFIERS}(height|width|depth|distance){_NOUN_ENDS}"  # "what was the height of the wave"
+        # "how tall is the portal", "how deep is the shaft", "how far is the site from the lagoon"
+        r"|\bhow (tall|deep)\b|\bhow far (is|was|are|were|will|would) .*\bfrom\b"
     )),
     # "How long is the tunnel going to be?", "how long was the delay": a length or a period
     ("length", re.compile(r"\bhow long (is|are|was|were|will) (?!it\b|this\b|that\b|they\b|he\b|she\b|we\b|you\b)"
@@ -391,10 +408,17 @@ def _people_like(counted: frozenset[str]) -> frozenset[str]:
     return GENERIC_PEOPLE.union(*kin) if kin else frozenset()
 
 
+_WEIGHTS = frozenset("pound pounds".split())
+
+
 def _measure(lowered: str) -> tuple[str | None, tuple[str, ...]]:
     """The measure a question asks for, and for a count the words of what it counts: the words
     after "how many" up to the first function word ("how many new buses will..." -> new, buses)."""
     kind = next((kind for kind, pattern in MEASURES if pattern.search(lowered)), None)
+    # how much or how many in a currency is money: "How much is that in Canadian dollars?", "how
+    # many euros..." (not "how many pounds", which may weigh)
+    if kind in (None, "count") and _HOW_MUCH.search(lowered) and set(words(lowered)) & _CURRENCIES - _WEIGHTS:
+        return "money", ()
     if kind != "count":
         return kind, ()
     match = _COUNTED.search(lowered.rstrip("?") + " ")
@@ -627,6 +651,21 @@ _FRAGMENT = re.compile(
 )
 
 
+# Capitalised words before a word: "US dollars", "Hong Kong dollars", "Swiss francs"
+_BEFORE_WORD = re.compile(r"((?:\b[A-Z][\w.'’-]*\s+){1,3})([a-z]+)\b")
+
+
+def _units_of(text: str) -> set[str]:
+    """The names in `text` that only say which currency: "What did it cost in US dollars?" asks
+    about no one named "US"."""
+    return {
+        name
+        for match in _BEFORE_WORD.finditer(text)
+        if match.group(2) in _CURRENCIES and set(words(match.group(1))) <= _CURRENCY_QUALIFIERS
+        for name in (fold(_bare(word)) for word in match.group(1).split())
+    }
+
+
 def analyse(text: str) -> Question:
     text = standard_spelling(text)
     whole = " ".join(text.lower().split())
@@ -644,7 +683,7 @@ def analyse(text: str) -> Question:
     # "What will a bottle sell for?" asks for a number though no question word says so
     answer_type = None if embedded else _answer_type(lowered) or ("number" if measure else None)
     terms = tuple(dict.fromkeys(tokenize(_HOW_MUCH.sub(" ", text)) + tokenize(" ".join(_again_terms(text)))))
-    names = () if _cased_throughout(text) else tuple(dict.fromkeys(names_in(text)))
+    names = () if _cased_throughout(text) else tuple(n for n in dict.fromkeys(names_in(text)) if n not in _units_of(text))
     return Question(
         text=text,
         terms=terms,
@@ -663,6 +702,7 @@ def analyse(text: str) -> Question:
         role=named.group(1) if named and answer_type == "person" and named.group(1) not in _LEADERS else "",
         asks_called=answer_type is None and bool(_ASKS_CALLED.search(lowered)),
         when_tense="past" if _PAST_WHEN.match(lowered) else "future" if _FUTURE_WHEN.match(lowered) else "",
+        currency=_asked_currency(lowered) if measure == "money" else "",
     )
 
 
@@ -723,12 +763,13 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
         )
     if answer_type == "date":
         if _ASKS_YEAR.search(question.text):  # "In what year...": a month or "Monday" does not answer
-            return any(_YEAR.fullmatch(w) for w in s_words)
+            return any(_YEAR.fullmatch(w) for w in s_words) or _holds_new(_EARLY_YEAR, sentence, question)
         if _ASKS_TIME.search(question.text):  # "What time...": a time of day, or a part of one
             return bool(_PARTS_OF_DAY.intersection(s_words)) or _holds_new(_CLOCK, sentence, question)
         return (
-            any(w in _DATE_WORDS or _YEAR.fullmatch(w) for w in s_words)
+            any(w in _DATE_WORDS or w in _SEASONS or _YEAR.fullmatch(w) for w in s_words)
             or _holds_new(_CLOCK, sentence, question) or _holds_new(_ERA, sentence, question)
+            or _holds_new(_EARLY_YEAR, sentence, question)
         )
     if answer_type == "reason":  # a weak sign of one, or a strong one (`has_strong_type`)
         return bool(_REASON.search(sentence) or _STRONG_REASON.search(sentence))
@@ -940,11 +981,38 @@ def _length(sentence: str, found: tuple[str, ...]) -> bool:
     return _period(sentence, found) or _distance(sentence, found)
 
 
+_VOTES = rf"(?:(?<![^\s(])\d{{1,3}}|{'|'.join(sorted(NUMBER_WORDS))})"  # "29", "nine" (not "€120")
 _TALLY = re.compile(
     r"\b\d{1,3}\s*[-–]\s*\d{1,3}\b(?!\s*(?:%|per|year|month|week|day|hour|minute))"
-    rf"|\b(?:\d{{1,3}}|{'|'.join(sorted(NUMBER_WORDS))})\s+(?:votes?\s+)?(?:to|against|in favou?r)\b|\bunanimous(?:ly)?\b",
+    # "by 29 votes to 22" (not "€120 to drop off passengers"), "12 against", "nine in favour"
+    rf"|\b{_VOTES}\s+(?:votes?\s+)?(?:to\s+{_VOTES}\b|against\b|in favou?r\b)|\bunanimous(?:ly)?\b",
     re.IGNORECASE,
 )
+
+
+# The currencies an amount may be asked in, and how news writing gives an amount in each: "What did
+# the restoration cost in US dollars?" is answered by "about $32 million", not "C$2.1 billion".
+# (Other currencies are asked in too seldom to list; their questions are read without one.)
+_SCALE = r"(?:\s*(?:million|billion|trillion|bn|m)\b)?"
+AMOUNTS_IN = {
+    "US dollar": re.compile(rf"(?<![A-Za-z])\$\s?\d|\bUS\$\s?\d|\bUSD\s?\d|\d{_SCALE}\s+(?:US\s+)?dollars?\b"),
+    "dollar": re.compile(rf"\$\s?\d|\b[A-Z]{{2}}D\s?\d|\d{_SCALE}\s+(?:[A-Z][\w.]*\s+)?dollars?\b"),  # C$, HK$, AUD...
+    "euro": re.compile(rf"€\s?\d|\bEUR\s?\d|\d{_SCALE}\s+euros?\b"),
+    "pound": re.compile(rf"£\s?\d|\bGBP\s?\d|\d{_SCALE}\s+(?:pounds?|sterling)\b"),
+    "yen": re.compile(rf"¥\s?\d|\bJPY\s?\d|\d{_SCALE}\s+yen\b"),
+}
+_ASKED_CURRENCY = re.compile(
+    r"\b(?:in|into)\s+(?P<us>(?:us|u\.s\.|american)\s+)?(?P<a>dollar|euro|pound|yen)s?\b"
+    r"|\b(?P<b>dollar|euro)\s+(?:value|amount|figure|terms)\b"
+)
+
+
+def _asked_currency(lowered: str) -> str:
+    """The currency (a key of AMOUNTS_IN) a question about money asks the amount in, or ""."""
+    match = _ASKED_CURRENCY.search(lowered)
+    if not match:
+        return ""
+    return "US dollar" if match.group("us") else match.group("a") or match.group("b")
 
 
 def _tally(sentence: str, found: tuple[str, ...]) -> bool:
@@ -983,6 +1051,10 @@ _ELIDED_COUNT = re.compile(
 
 _ASKED_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _NUMBER_WORD_PATTERN = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+# A count after what it counts, as a total: "kept every original tile that could be saved, around
+# 18,000 in total" (what is counted within TOTAL_REACH words before)
+_IN_TOTAL = re.compile(rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORD_PATTERN}))\s+(?:in total|in all|altogether)\b", re.IGNORECASE)
+TOTAL_REACH = 12
 # A number joined to a word by a hyphen describes the noun after it, it does not count it: "a
 # two-storey house" is one house, "a 12-year-old boy" one boy (but "a 14-storey tower" has 14 storeys)
 _COMPOUND = re.compile(rf"\b(?:\d[\d,.]*|{_NUMBER_WORD_PATTERN})-([a-z]+(?:-[a-z]+)*)\b", re.IGNORECASE)
@@ -1000,7 +1072,8 @@ def has_measure(question: Question, sentence: str) -> bool:
         # is not answered by "The government allocated NZ$12 million"
         for number in _ASKED_NUMBER.findall(question.text):
             sentence = re.sub(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)", " ", sentence)  # not "2" of "2.5"
-        return finder(sentence, _words_of(sentence)[0])
+        in_currency = not question.currency or bool(AMOUNTS_IN[question.currency].search(sentence))
+        return in_currency and finder(sentence, _words_of(sentence)[0])
     if question.measure == "age":
         return bool(_AGE.search(sentence))
     if not question.counted:
@@ -1031,6 +1104,9 @@ def has_measure(question: Question, sentence: str) -> bool:
             return False  # "how many of the donors were women" by a count of donors alone
         if _ELIDED_COUNT.search(sentence):
             return True  # "how many of the kids will enrol" by "Nine are expected to enrol"
+    for total in _IN_TOTAL.finditer(unshared):
+        if any(_counts(question.counted, w) for w in _words_of(unshared[: total.start()])[0][-TOTAL_REACH:]):
+            return True
     for whole in _OF_THE_WHOLE.finditer(unshared):
         count = _words_of(whole.group(2))[0][:COUNT_WINDOW]
         if any(w.isdigit() or w in NUMBER_WORDS for w in count) and any(
@@ -1113,16 +1189,21 @@ _OCCUPATIONS = (
     r"writer|novelist|author|producer|chef|nurse|researcher|scientist|activist|campaigner|resident|"
     r"shopkeeper|fisherman|herder|pilot|cyclist|runner|developer|composer|archaeologist|curator|archivist"
 )
+# The roles and occupations set beside a name, with a comma: "Kwesi Badu, coordinator of ...",
+# "the union's regional organiser, Petrus Amutenya"
+_APPOSED_ROLES = rf"{_ROLE_NOUNS}|{_OCCUPATIONS}|organi[sz]er|official|officer|advis[eo]r|representative|deputy"
 _PERSON = re.compile(
     rf"\b(?:{_TITLES})\s+(?P<a>{_NAME})"  # Judge Adaeze Whitcombe, Chief Executive Priya Raman
-    rf"|(?P<b>{_CAPITALISED}\s+{_NAME}),\s+(?:(?:a|an|the|who|aged)\b|\d{{1,3}},)"  # Óscar Ferreira, the ... / Ann Lee, 54,
+    rf"|(?P<b>{_CAPITALISED}\s+{_NAME}),\s+(?:(?:a|an|the|who|aged)\b|\d{{1,3}},"  # Óscar Ferreira, the ... / Ann Lee, 54,
+    rf"|(?:{_APPOSED_ROLES})\s+(?:of|at|for|with)\b)"  # Kwesi Badu, coordinator of
     # Ann Lee said / Its president, Rui Tavares Mendes, said
     rf"|(?P<c>{_CAPITALISED}\s+{_NAME}),?\s+(?:said|says|told|added|argued|wrote|explained|acknowledged|noted|warned)\b"
     rf"|\b(?:said|says|led by|according to)\s+(?P<d>{_CAPITALISED}\s+{_NAME})"
     # Its chairwoman, Hajia Amina Iddrisu, ... / the union's general secretary, P. Senthil Kumar, ...
     # / The club's owner, property developer Anneliese Okafor-Brandt, ...
-    rf"|\b(?i:its|their|his|her|the)\s+(?:[\w'’-]+\s+){{0,2}}(?:{_ROLE_NOUNS}),\s+(?:[a-z][\w'’-]*\s+){{0,3}}"
-    rf"(?P<e>{_CAPITALISED}\s+{_NAME}),"
+    # / said the union's regional organiser, Petrus Amutenya.
+    rf"|\b(?i:its|their|his|her|the)\s+(?:[\w'’-]+\s+){{0,2}}(?:{_APPOSED_ROLES}),\s+(?:[a-z][\w'’-]*\s+){{0,3}}"
+    rf"(?P<e>{_CAPITALISED}\s+{_NAME})(?:,|(?=[.;]?$))"
     # a position or an occupation, then the name: "wing Giorgi Mchedlidze", "historian Ana Ruiz"
     rf"|\b(?:{_OCCUPATIONS})\s+(?P<f>{_CAPITALISED}\s+{_NAME})"
 )
@@ -1140,6 +1221,10 @@ _BODIES = frozenset(
     "holdings industries technologies partners airlines motors labs laboratories observatory centre center "
     "institution coalition alliance consortium cooperative network".split()
 )
+# ... so a person asked for by "which official" never has a name ending as a body's or a place's
+# does: "the ... Allied Workers Union said"
+_NOT_PEOPLE = _PLACE_ENDINGS | _BODIES
+_WHO = re.compile(r"\bwho(?:m|se|['’]s)?\b", re.IGNORECASE)
 _BODY_NAME = re.compile(
     rf"(?:{_CAPITALISED}\s+)*(?:{'|'.join(w.capitalize() for w in sorted(_BODIES))})\b"
     r"(?:\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w'’-]*)+)?"  # "Ministry of Industry and Trade"
@@ -1305,6 +1390,14 @@ _LOCATIVE = re.compile(
 )
 
 
+# ... or a spot given by what is beside it: "on a 6.5-hectare site next to the existing fishing
+# harbour", "on the outskirts of the town", "in the north of the city"
+_BESIDE = re.compile(
+    r"\b(?:next to|beside|alongside|opposite|close to|adjacent to|on the (?:edge|outskirts|banks?|shores?) of|"
+    r"in the (?:north|south|east|west|centre|center|heart|middle)(?:[\w-]*)? of)\s+(?:the|a|an)\s+[\w\s'’-]{3,40}"
+)
+
+
 # A name given as one: "The lander, named Vesna, ...", "a ship known as the Golden Hind"
 _NAMING = re.compile(
     rf"\b(?:named|called|dubbed|nicknamed|known as)\s+(?:the\s+)?(?:[\"“‘']?(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})"
@@ -1333,13 +1426,15 @@ def has_strong_type(question: Question, sentence: str) -> bool:
     if question.answer_type == "person":
         # who leads or runs something is a person, not the body: "led by Aarhus University"
         skip = _BODIES if question.asks_role else frozenset()
-        return _names_new(_PERSON, sentence, question, skip, endings=_PLACE_ENDINGS) or _by_whom(question, sentence)
+        # ... and a "which official" is a person, while "who" may be a body ("who paid for it?")
+        endings = _PLACE_ENDINGS if _WHO.search(question.text) else _NOT_PEOPLE
+        return _names_new(_PERSON, sentence, question, skip, endings=endings) or _by_whom(question, sentence)
     if question.answer_type == "organisation":  # "the European Investment Bank", "JA Zen-Noh"
         return _names_new(_BODY, sentence, question) or _names_new(_ACRONYM, sentence, question)
     if question.answer_type == "reason":
         return bool(_STRONG_REASON.search(sentence))
-    if question.answer_type == "place":
-        return _names_new(_LOCATIVE, sentence, question, skip=_DATE_WORDS)  # not "in March"
+    if question.answer_type == "place":  # not "in March"
+        return _names_new(_LOCATIVE, sentence, question, skip=_DATE_WORDS) or _holds_new(_BESIDE, sentence, question)
     if question.answer_type == "date":
         sentence = _unsaid(question, sentence)
         if _ASKS_TIME.search(question.text):  # "what time did it go down?": the clock's
@@ -1361,7 +1456,9 @@ def has_strong_type(question: Question, sentence: str) -> bool:
         asks_year = "year" in q_words or question.when_tense == "past" or bool(
             question.when_tense == "future" and _FUTURE.search(sentence)
         )
-        return asks_year and any(y not in question.text for y in _YEAR.findall(sentence))
+        return asks_year and (
+            any(y not in question.text for y in _YEAR.findall(sentence)) or _holds_new(_EARLY_YEAR, sentence, question)
+        )
     # a yes or a no said as one: "will not attempt to revive it", "rejected the suggestion", "made
     # no commitment", "confirmed", "before deciding whether to appeal", "opposed the bill", "abstained"
     # (what someone did, not what was done to it: "must be approved by the council")

@@ -470,7 +470,9 @@ def test_a_sentence_saying_what_is_asked_was_not_given_counts_against_answering(
     # the same said of a noun: the noun names the kind of thing withheld
     assert withheld(analyse("How much did the club pay for the striker?"), "The fee was not disclosed.") == 0.0
     assert withheld(analyse("How much did the club pay for the striker?"),
-                    "The club paid Porto for the striker, but the fee was not disclosed.") == pytest.approx(2 / 3)  # club, striker
+                    "The club paid Porto for the striker, but the fee was not disclosed.") == 1.0  # club, paid, striker
+    assert withheld(analyse("How much did the club pay for the striker?"),
+                    "The club signed the striker, but the fee was not disclosed.") == pytest.approx(2 / 3)  # club, striker
     assert withheld(analyse("When will the ferry service resume?"),
                     "The ferry service will resume, though no date has been set.") == 1.0
     assert withheld(analyse("Who will run the ferry service?"),
@@ -656,6 +658,24 @@ def test_a_sentence_going_on_with_the_reason_the_best_one_lacks_joins_it(tmp_pat
     denied, _ = _passage(firm, "The minister denied")
     given = continued(denied, view, analyse("Why was the firm not paid, according to the minister?"))
     assert given is not None and text[given.start : given.end].startswith('"The invoices arrived late')
+
+
+def test_a_reason_the_paragraph_gives_after_what_it_explains_joins_it(tmp_path_factory: pytest.TempPathFactory):
+    lake = one_article_bot(tmp_path_factory, "lake.txt", (
+        "Blooms shrink\n\nThe blooms on the lake shrank by a third.\n"
+        "The study warned that climate change could erase some of the gains. Warmer water favours the algae, "
+        "and blooms in the hottest summers were larger than would have been expected.\n"
+        "Farm groups said the findings showed that voluntary measures were working.\n"
+    ))
+    warned, view = _passage(lake, "The study warned")
+    text = view.entries[warned.doc_id].doc.text
+    why = analyse("Why could climate change cancel out some of the gains?")
+    following = continued(warned, view, why)
+    assert following is not None and text[following.start : following.end].startswith("Warmer water")
+    # only within the paragraph, and only for a "why"
+    last, _ = _passage(lake, "Warmer water")
+    assert continued(last, view, why) is None
+    assert continued(warned, view, analyse("What did the study warn about?")) is None
 
 
 def test_a_sentence_going_on_from_a_speaker_the_best_one_names_joins_it(tmp_path_factory: pytest.TempPathFactory):

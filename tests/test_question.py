@@ -190,6 +190,8 @@ def test_date_and_person_types():
         ("What is the location of the new plant?", "place"),
         ("Which company built the bridge?", "organisation"),  # a body
         ("which body has to approve the work", "organisation"),
+        ("Where did the money for the restoration come from?", "organisation"),  # who paid, not a place
+        ("Where is the money going?", "place"),
         ("What kind of company is it?", None),
         ("Which groups of patients were left out?", None),
         ("name of the new chief executive", None),  # a name: asked for by `answering.asks_name`, not a type
@@ -197,6 +199,21 @@ def test_date_and_person_types():
 )
 def test_a_question_may_name_what_it_asks_for_by_a_noun(question, answer_type):
     assert analyse(question).answer_type == answer_type
+
+
+def test_a_season_or_an_early_year_dates_what_is_asked_about():
+    q = analyse("When will Manitoba publish its nutrient strategy?")
+    assert has_answer_type("date", "The strategy is due to be published in the autumn.", q)
+    year = analyse("In what year was the cathedral begun?")
+    assert has_answer_type("date", "Work on the cathedral began in 1248.", year)
+    assert not has_answer_type("date", "One in 1200 visitors climbs the tower.", year)
+    assert not has_answer_type("date", "The choir sang between 1200 and 1400 songs.", year)
+
+
+def test_a_currency_named_in_a_question_names_no_one():
+    assert analyse("What did the restoration cost in US dollars?").names == ()
+    assert analyse("How many Hong Kong dollars did Ann Lee pay?").names == ("ann", "lee")
+    assert analyse("Who chairs the US Senate committee?").names == ("us", "senate")
 
 
 def test_a_year_question_wants_a_year_not_any_date():
@@ -295,6 +312,13 @@ def test_days_of_the_month_and_bare_years_are_not_quantities():
         ("number of swimmers taking part", "count"),
         ("total cost of the project?", "money"),
         ("size of the loan from the state bank?", None),  # a number, of no kind named here
+        ("How tall is the main entrance portal?", "distance"),
+        ("How far is the site from the lagoon?", "distance"),
+        ("How far did prices fall?", None),
+        ("What was the result of the council vote?", "tally"),
+        ("How much is that in Canadian dollars?", "money"),  # a currency asked for is money
+        ("How many euros did the fleet get?", "money"),
+        ("How many pounds did the fish weigh?", "count"),  # pounds may weigh
     ],
 )
 def test_measure_of_a_number_question(question, measure):
@@ -404,6 +428,16 @@ def test_measure_of_a_number_question(question, measure):
         # a currency by its local symbol or its code, before the amount (not "COP 28", the summit)
         ("what does a kilo go for", "It sells for about TSh 1,800 a kilo.", "It sells about 1,800 a day."),
         ("How much will the plant cost?", "The plant will cost NOK 4.2 billion.", "The plant was shown at COP 28."),
+        # an amount in the currency asked for: US dollars are not Canadian ones
+        ("What did the restoration cost in US dollars?", "It cost 412 billion soums, or about $32 million.",
+         "The upgrade cost C$2.1 billion."),
+        ("How much, in euros, was set aside?", "The state set aside 12 million euros.", "The state set aside $12 million."),
+        # a count after what it counts, given as a total
+        ("How many of the original tiles did the team keep?", "The team kept every original tile it could, about 18,000 in total.",
+         "The team kept every original tile it could, working 40 days in total."),
+        # a vote's tally (not an amount before "to")
+        ("What was the result of the council vote?", "The measure passed by 29 votes to 22.",
+         "The council voted to charge coaches up to €120 to drop off passengers."),
     ],
 )
 def test_evidence_must_hold_a_quantity_of_the_kind_measured(question, holds, lacks):
@@ -531,6 +565,20 @@ def test_who_paid_is_answered_only_by_a_sentence_that_says_something_was_paid_or
          "She said the company was forced out of the market."),
         ("Why did the countries reject the idea?", "In response to Macron's statements, several countries rejected the idea.",
          "Several countries rejected the idea."),
+        # a person set beside their role, ending the sentence or before "of"; a body is no person
+        # when the question asks for an official (but may be when it asks "who")
+        ("Which union official questioned the jobs?", "\"It sounds good,\" said the union's regional organiser, Petrus Amutenya.",
+         "The Namibia Food and Allied Workers Union said it welcomed new jobs."),
+        ("Who is the activist counting the diggers?", "Kwesi Badu, coordinator of the Pra Basin Coalition, said 14 were working.",
+         "The coalition said 14 were working."),
+        ("who put up the money for the study", "It was funded by the Korea Health Industry Development Institute, a government agency.",
+         "The study was published in May."),
+        # a year before 1500 where its words make it one; a season
+        ("When was the mosque built?", "The mosque was built between 1399 and 1404 on the orders of Timur.",
+         "The mosque has 1200 tiles."),
+        # a spot given by what is beside it
+        ("Where in Walvis Bay will the plant be?", "It will stand on a site next to the existing fishing harbour.",
+         "It will stand on a large site."),
     ],
 )
 def test_strong_evidence_of_a_person_a_place_a_date_or_a_reason(question, holds, lacks):
