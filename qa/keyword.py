@@ -1,7 +1,8 @@
 """The keyword index: BM25 (bm25s) over case- and accent-folded, stemmed tokens.
 
 Folding means "Sejourne" finds "Séjourné" and "SÉJOURNÉ"; Snowball stemming (PyStemmer) means
-"rejected" finds "rejects". The index saves itself to a folder and loads from it.
+"rejected" finds "rejects", and irregular verbs are put in their base form first (LemmInflect), so
+"paid" finds "pay". The index saves itself to a folder and loads from it.
 
     >>> index = KeywordIndex.build(["a", "b"], [tokenize("Séjourné spoke"), tokenize("Poland")])
     >>> index.search(tokenize("sejourne"), k=1)
@@ -45,7 +46,7 @@ _PLAIN_LETTERS = str.maketrans(
     {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "ħ": "h", "ŧ": "t"}
 )
 # The version of `fold` and `tokenize`: a keyword index saved with another is rebuilt (index.py).
-TOKENS_VERSION = 3
+TOKENS_VERSION = 4
 
 
 @lru_cache(maxsize=200_000)
@@ -64,9 +65,25 @@ def _stemmer():  # type: ignore[no-untyped-def]
     return Stemmer.Stemmer("english")
 
 
+@lru_cache(maxsize=1)
+def _lemmatizer():  # type: ignore[no-untyped-def]
+    import lemminflect
+
+    return lemminflect
+
+
+def _base_form(word: str) -> str:
+    """The base form of an irregular verb form, which a stemmer leaves apart from it: "came" ->
+    "come", "paid" -> "pay", "built" -> "build" (LemmInflect's dictionary of English). Only for
+    words that are nothing but a verb: not "left", "found", "rose" nor "might" (a modal)."""
+    lemmas = _lemmatizer().getAllLemmas(word)
+    verbs = lemmas.get("VERB", ())
+    return verbs[0] if len(verbs) == 1 and set(lemmas) == {"VERB"} else word
+
+
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    return _stemmer().stemWord(word)
+    return _stemmer().stemWord(_base_form(word))
 
 
 def words(text: str) -> list[str]:

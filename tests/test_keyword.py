@@ -17,6 +17,11 @@ def test_tokenize_drops_stopwords_and_stems():
     assert tokenize("The ministers rejected the idea") == ["minist", "reject", "idea"]
 
 
+def test_irregular_verbs_match_their_base_form_but_words_that_are_more_than_a_verb_stay():
+    assert tokenize("Funding came from donors who paid and built it") == tokenize("funding come from donors who pay and build it")
+    assert tokenize("left found rose might") == ["left", "found", "rose", "might"]  # a side, a verb, a flower, a modal
+
+
 def test_per_cent_is_one_token_as_percent():
     assert tokenize("a rise of 14.3 per cent") == tokenize("a rise of 14.3 percent") == ["rise", "14", "3", "percent"]
     assert tokenize("Per  Cent") == ["percent"]
