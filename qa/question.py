@@ -746,6 +746,13 @@ def _names_of(text: str) -> tuple[str, ...]:
     return tuple(names_in(text))
 
 
+def _gave_nothing(question: Question, sentence: str) -> bool:
+    """Does the question ask who gave something (`_GIVING`) and the sentence say nothing was given?
+    "who paid for the research?" is not answered by who first documented it."""
+    verb = _asked_verb(question.text)
+    return bool(verb and set(verb) & _GIVING and not _GAVE.search(sentence))
+
+
 def has_answer_type(answer_type: str | None, sentence: str, question: Question) -> bool:
     """Does the sentence hold something of the expected type that the question does not?"""
     if answer_type is None:
@@ -773,9 +780,8 @@ def has_answer_type(answer_type: str | None, sentence: str, question: Question) 
         )
     if answer_type == "reason":  # a weak sign of one, or a strong one (`has_strong_type`)
         return bool(_REASON.search(sentence) or _STRONG_REASON.search(sentence))
-    verb = _asked_verb(question.text)
-    if verb and set(verb) & _GIVING and not _GAVE.search(sentence):
-        return False  # "who paid for the research?" is not answered by who first documented it
+    if _gave_nothing(question, sentence):
+        return False
     q_names = set(question.names)  # a day or a month names no one: "reopened on Friday"
     return any(n not in q_names and n not in q_words and n not in _DATE_WORDS for n in _names_of(sentence))
 
@@ -1424,6 +1430,8 @@ def has_strong_type(question: Question, sentence: str) -> bool:
     if question.asks_called:
         return _names_new(_NAMING, sentence, question)
     if question.answer_type == "person":
+        if _gave_nothing(question, sentence):
+            return False
         # who leads or runs something is a person, not the body: "led by Aarhus University"
         skip = _BODIES if question.asks_role else frozenset()
         # ... and a "which official" is a person, while "who" may be a body ("who paid for it?")

@@ -540,6 +540,8 @@ def test_who_paid_is_answered_only_by_a_sentence_that_says_something_was_paid_or
         ("Who chipped in money for the repairs?", "Part of the cost was covered by a grant from the Japanese government.",
          "Repairs cost 4.6 billion rupees, the ministry said."),
         ("Who paid for the research?", "The study was funded by the Nordic Ageing Foundation.", "The study was published in May."),
+        ("Who paid for the research?", "The study was funded by the Nordic Ageing Foundation.",  # a person, who paid nothing
+         "Dr. Laura Fenwick, a specialist who was not involved in the research, called it well designed."),
         ("Why was the prop sent to the sin bin?", "The prop had been shown a yellow card for collapsing a maul.",
          "With the prop still in the sin bin, they held out."),
         # a body by its name, or by its initials, for a question asking which company or body
