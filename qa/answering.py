@@ -734,7 +734,9 @@ def continued(p: Passage, view: IndexView, q: Question) -> Sentence | None:
     is named after by a pronoun, or opens with a speaker `p` names: "Shah said...") with the kind
     of answer a "why", "who", "where" or "when" question asks for, held more plainly than `p`
     holds one (`_holds_answer`): "Esteban Villalba, the manager, said the firm had no choice."
-    followed by "He said its bank had suspended a credit line because of..." (why).
+    followed by "He said its bank had suspended a credit line because of..." (why). For a "why",
+    also the next sentence of the paragraph when it holds a reason at least as plainly as `p`,
+    which holds none plainly: news writing gives the reason after what it explains.
     """
     if q.answer_type not in ("reason", "person", "organisation", "place", "date"):
         return None

@@ -408,16 +408,13 @@ def _people_like(counted: frozenset[str]) -> frozenset[str]:
     return GENERIC_PEOPLE.union(*kin) if kin else frozenset()
 
 
-_WEIGHTS = frozenset("pound pounds".split())
-
-
 def _measure(lowered: str) -> tuple[str | None, tuple[str, ...]]:
     """The measure a question asks for, and for a count the words of what it counts: the words
     after "how many" up to the first function word ("how many new buses will..." -> new, buses)."""
     kind = next((kind for kind, pattern in MEASURES if pattern.search(lowered)), None)
     # how much or how many in a currency is money: "How much is that in Canadian dollars?", "how
     # many euros..." (not "how many pounds", which may weigh)
-    if kind in (None, "count") and _HOW_MUCH.search(lowered) and set(words(lowered)) & _CURRENCIES - _WEIGHTS:
+    if kind in (None, "count") and _HOW_MUCH.search(lowered) and set(words(lowered)) & _MONEY_UNITS:
         return "money", ()
     if kind != "count":
         return kind, ()
@@ -683,7 +680,8 @@ def analyse(text: str) -> Question:
     # "What will a bottle sell for?" asks for a number though no question word says so
     answer_type = None if embedded else _answer_type(lowered) or ("number" if measure else None)
     terms = tuple(dict.fromkeys(tokenize(_HOW_MUCH.sub(" ", text)) + tokenize(" ".join(_again_terms(text)))))
-    names = () if _cased_throughout(text) else tuple(n for n in dict.fromkeys(names_in(text)) if n not in _units_of(text))
+    units = _units_of(text)
+    names = () if _cased_throughout(text) else tuple(n for n in dict.fromkeys(names_in(text)) if n not in units)
     return Question(
         text=text,
         terms=terms,
@@ -835,6 +833,7 @@ def _currency_words() -> tuple[frozenset[str], frozenset[str]]:
 
 
 _CURRENCIES, _CURRENCY_QUALIFIERS = _currency_words()
+_MONEY_UNITS = _CURRENCIES - {"pound", "pounds"}  # what "how many" of is money ("how many pounds" may weigh)
 # Letters that stand for a currency before its amount but are words or other names too: "Le"
 # (Sierra Leone), "den" (North Macedonia), "KM" (Bosnia; kilometres), "Ft" (Hungary; feet), and
 # codes such as "COP" ("COP 28", the climate summit), "PHP" ("PHP 8"), "ALL", "TOP", "TRY"
