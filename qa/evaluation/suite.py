@@ -30,6 +30,7 @@ COMMITTED = (
     "heldout25_articles.jsonl",
     "heldout26_articles.jsonl",
     "heldout27_articles.jsonl",
+    "heldout28_articles.jsonl",
     "train_articles.jsonl", "train2_articles.jsonl",
 )
 
