@@ -37,8 +37,9 @@ from .documents import dated_year
 from .index import IndexView
 from .keyword import content_words, fold, tokenize, words
 from .question import (
-    DAYS, MONTHS, SMALL_NUMBERS, UPPER, YEAR_DIGITS, Question, analyse, has_answer_type, has_role, has_strong_type,
-    mentions, mentions_name, name_runs, names_in, without_possessive, written_as_names,
+    DAYS, MONTHS, SMALL_NUMBERS, UPPER, YEAR_DIGITS, Question, analyse, has_answer_type, has_measure, has_role,
+    has_strong_type, mentions, mentions_name, name_runs, names_in, people_named, without_possessive,
+    written_as_names,
 )
 from .retrieval import Passage, neighbourhood
 
@@ -66,9 +67,10 @@ ANNOUNCEMENT_WORDS = 6  # for list questions, a sentence this short announces wh
 FOLLOWING = 2  # ... and brings up to this many next sentences of its paragraph
 _SHORT_ANNOUNCEMENT = re.compile(r"^[^\d\"“”]*\.$")  # no number, no quote: says little on its own
 # ... and so does one that counts what the question asks about without naming them: "The
-# participants were divided into three groups." for "What were the three groups...?"
+# participants were divided into three groups." for "What were the three groups...?" (at the
+# sentence's start too: "Six districts will be eligible in the first year.")
 _COUNTS_THINGS = re.compile(
-    r"\b(two|three|four|five|six|seven|eight|nine|ten|several|various)\s+(?:[a-z-]+\s+)?([a-z]+s)\b"
+    r"\b((?i:two|three|four|five|six|seven|eight|nine|ten|several|various))\s+(?:[a-z-]+\s+)?([a-z]+s)\b"
 )
 # ... or that promises steps of some kind, unnamed, for a question asking for more than a number
 # or a name: "The county has promised a series of measures to reduce the risk." for "What is the
@@ -83,7 +85,7 @@ _PROMISES_STEPS = re.compile(
 def _announces(text: str, terms: tuple[str, ...], pairs: bool = True) -> bool:
     """Does the sentence count things that the question's `terms` name (two of them only when
     `pairs`)?"""
-    stems = (tokenize(plural) for count, plural in _COUNTS_THINGS.findall(text) if pairs or count != "two")
+    stems = (tokenize(plural) for count, plural in _COUNTS_THINGS.findall(text) if pairs or count.lower() != "two")
     return any(stem and stem[0] in terms for stem in stems)
 
 
@@ -466,7 +468,10 @@ def rate_missing(q: Question, sentence: str) -> bool:
 def part_of_list(q: Question, sentence: str) -> bool:
     """Does the question ask how many (or how much) for a name that `sentence` lists only among
     two or more others? Then the sentence's figure is their total, not the one asked for: "How
-    many flights were on the Skibotn route?" by "1,150 flights between Tromsø, Finnsnes and Skibotn"."""
+    many flights were on the Skibotn route?" by "1,150 flights between Tromsø, Finnsnes and Skibotn".
+    Or that it names only in a clause set against another, which holds the figure: "How many
+    points did Cheikh Diouf score?" by "Sarr had 19 points ..., while centre Cheikh Diouf blocked
+    four shots." """
     if not q.names or (q.answer_type != "number" and q.measure is None):
         return False
     asked = set(q.names)
@@ -474,7 +479,14 @@ def part_of_list(q: Question, sentence: str) -> bool:
         listed = set(names_in(" " + match.group(0)))  # as the question's names are read
         if asked & listed and len(listed - asked) >= 2:
             return True
-    return False
+    clauses = _SET_AGAINST.split(sentence)
+    if len(clauses) == 1 or q.measure is None or not has_measure(q, sentence):
+        return False
+    named = [c for c in clauses if any(mentions_name(fold(c), name) for name in q.names)]
+    return bool(named) and not any(has_measure(q, c) for c in named)
+
+
+_SET_AGAINST = re.compile(r",?\s+\b(?:while|whereas)\s+|;\s+")  # clauses set against each other
 
 
 _DEMONYM = re.compile(r"(?:ian|an|n|ese|ish|i)$")  # "Andalusian" -> "Andalus", "Chinese" -> "Chin"
@@ -541,13 +553,16 @@ def name_missing(q: Question, sentence: str) -> bool:
     """Does the question ask for the name of a thing (`asks_name`) that the sentence does not give:
     it names nothing the question does not, or only countries ("Which bank suspended the credit
     line?" by "its bank had suspended a credit line ... its suppliers in Germany and Brazil"), unless
-    a team is asked for?"""
+    a team is asked for, or, for a thing's name, only people ("which companies built the walls" by
+    "Ministry spokesperson Nuwan Jayasekara said ...")?"""
     noun = _name_asked(q)
     if noun is None:
         return False
     found = new_names(q.text, sentence, noun)
     if noun not in _TEAMS:
         found = {w for w in found if not _territory(w)}
+    if noun and noun not in _PEOPLE_BY_NAME:  # ("the name of ..." may ask for a person's)
+        found -= people_named(sentence)
     return not found
 
 
@@ -587,11 +602,15 @@ _SPELLED = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|on|de|du|des|l
 
 def _spelled_out(name: str, question: str, view: IndexView, doc_ids: list[str]) -> bool:
     """Is `name`, written in capitals in the question ("DOC"), an acronym of a name the documents
-    spell out ("the Department of Conservation")? Its capitalised words' initials, or all its words'."""
+    spell out ("the Department of Conservation")? Its capitalised words' initials, or all its words';
+    or, for three letters or more, lower-case words with those initials ("most valuable player")."""
     written = (without_possessive(w) for w in re.findall(r"[\w'’-]+", question))  # "SP's" is "SP"
     if not any(w.isupper() and fold(w) == name for w in written) or not 2 <= len(name) <= 6:
         return False
+    lower_case = re.compile(r"\b" + r"\s+".join(rf"{re.escape(c)}[a-z]{{2,}}" for c in name) + r"\b", re.IGNORECASE)
     for d in dict.fromkeys(doc_ids):
+        if len(name) >= 3 and lower_case.search(view.entries[d].doc.text):
+            return True
         for match in _SPELLED.finditer(view.entries[d].doc.text):
             found = match.group(0).split()
             found = found[1:] if found[0] in ("The", "A", "An") else found
@@ -736,8 +755,13 @@ def continued(p: Passage, view: IndexView, q: Question) -> Sentence | None:
     holds one (`_holds_answer`): "Esteban Villalba, the manager, said the firm had no choice."
     followed by "He said its bank had suspended a credit line because of..." (why). For a "why",
     also the next sentence of the paragraph when it holds a reason at least as plainly as `p`,
-    which holds none plainly: news writing gives the reason after what it explains.
+    which holds none plainly: news writing gives the reason after what it explains. For a question
+    asking for no kind of answer ("What reservations did he have?"), the next sentence of the
+    paragraph when it is the words of whom `p` reports: '... called the results "genuinely
+    encouraging" but urged caution.' then '"Two years is a short time ...," he said.'
     """
+    if q.answer_type is None and q.measure is None and not q.is_yesno:
+        return _quoted_after(p, view)
     if q.answer_type not in ("reason", "person", "organisation", "place", "date"):
         return None
     held = _holds_answer(q, p.text)
@@ -761,6 +785,21 @@ def continued(p: Passage, view: IndexView, q: Question) -> Sentence | None:
     # cyanobacteria, and ... would ..." (why)
     explains = q.answer_type == "reason" and following.line == p.sentence.line
     return following if explains and _holds_answer(q, text) >= max(held, 1) else None
+
+
+def _quoted_after(p: Passage, view: IndexView) -> Sentence | None:
+    """The next sentence of `p`'s paragraph when it quotes, by a pronoun, the speaker that `p`, no
+    quote itself, reports on."""
+    entry = view.entries[p.doc_id]
+    index = p.sentence.index + 1
+    if index >= len(entry.sentences) or view.furniture[p.doc_id][index] or _QUOTE_OPENS.match(p.text):
+        return None
+    following = entry.sentences[index]
+    same_paragraph = following.line == p.sentence.line
+    return following if same_paragraph and _QUOTE_BY_PRONOUN.match(_sentence_text(entry, following).strip()) else None
+
+
+_QUOTE_OPENS = re.compile(r"^\s*[\"“‘']")
 
 
 # What someone denies is no answer they give: "rejected the suggestion that the rules were to blame"

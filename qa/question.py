@@ -68,6 +68,8 @@ _LIST_CUES = re.compile(
     r"companies|roles|ways|kinds|types|steps|measures|things|items|options|reasons|groups|cities|"
     r"members|places|names|parties|factors|areas|risks|features|products|changes)\b"
     r"|\b(list|name all|name the|what are|what were|who are|who were|which ones|what roles|what measures)\b"
+    # a count of them: "Which four clubs reached the semi-finals?", "What two reasons did she give?"
+    r"|(^|,\s+)(which|what)\s+(two|three|four|five|six|seven|eight|nine|ten)\s+[a-z]"
     # "What is the county doing to cut the risks?": the steps taken
     r"|\bwhat\s+(is|are|was|were|has|have)\s+([\w'’-]+\s+){1,3}(doing|done)\s+(to|about)\b"
     # "What shortcomings do...", "What tools and techniques did...": a plural noun, then the verb
@@ -1043,6 +1045,12 @@ _SHARE = re.compile(r"\d[\d.,]*\s*(%|percent\b|per\s+cent\b)", re.IGNORECASE)
 NUMBER_OF_WINDOW = 5  # "the number of registered short-term rental units": the counted word
 # within this many words after "number of"
 _NONE = ZERO_WORDS | {"no"}  # "None of the treaties..." counts too
+# What a number counts ends before a relative pronoun, a preposition or a plural possessive: "the
+# three that took part" counts no one who took part, "9.3 billion pesos to players" no players,
+# "the two companies' distribution centres" no centres
+_ENDS_COUNT = frozenset("that who which whom whose to for from at by with in on into".split())
+_PLURAL_POSSESSIVE = re.compile(r"(?<=[a-z]s)['’](?=\s)")
+_CROWDS = frozenset("crowd crowds attendance turnout audience".split())  # count the people in them
 # What is counted named first, then its count: "Of the affected users, 7.1 million were on prepaid
 # plans", "Of the 40 boats, six sank" (the counted word, then the number opening the next clause)
 _OF_THE_WHOLE = re.compile(r"\bof (?:the|those|these|its|their|his|her|all)\s+([^,.;:]{1,60}),\s*([^,.;:]{1,40})", re.IGNORECASE)
@@ -1092,7 +1100,7 @@ def has_measure(question: Question, sentence: str) -> bool:
     unshared = _COMPOUND.sub(
         lambda m: m.group(0) if any(_counts(question.counted, w) for w in _words_of(m.group(1))[0]) else " ", unshared
     )
-    found = _words_of(unshared)[0]
+    found = _words_of(_PLURAL_POSSESSIVE.sub(" that ", unshared))[0]  # (read as the relative that ends a count)
     if "times" in question.counted:
         if _ONCE_TWICE & set(found):
             return True  # "how many times" by "scaled down twice"
@@ -1105,8 +1113,13 @@ def has_measure(question: Question, sentence: str) -> bool:
             if any(w.isdigit() or w in NUMBER_WORDS for w in found[max(0, j - 2) : j]):
                 return True
     if question.subset:
-        if not any(_counts(question.subset, w) for w in _words_of(sentence)[0]):
-            return False  # "how many of the donors were women" by a count of donors alone
+        # "how many of the donors were women" by a count of donors alone, or of people in general
+        generic = frozenset(map(_singular, question.subset)) & GENERIC_PEOPLE
+        if not any(
+            _counts(question.subset, w) and (generic or _singular(w) not in GENERIC_PEOPLE)
+            for w in _words_of(sentence)[0]
+        ):
+            return False
         if _ELIDED_COUNT.search(sentence):
             return True  # "how many of the kids will enrol" by "Nine are expected to enrol"
     for total in _IN_TOTAL.finditer(unshared):
@@ -1120,9 +1133,13 @@ def has_measure(question: Question, sentence: str) -> bool:
             return True
     for j, word in enumerate(found):
         before = found[max(0, j - COUNT_WINDOW) : j]
+        before = before[max((k + 1 for k, w in enumerate(before) if w in _ENDS_COUNT), default=0) :]
         if any(w.isdigit() or w in NUMBER_WORDS or w in _NONE for w in before):
             if _counts(question.counted, word):
                 return True
+        if word in _CROWDS and _counts(question.counted, "spectators"):
+            if any(_is_amount(w) for w in found[j + 1 : j + 1 + COUNT_WINDOW]):
+                return True  # "Organisers put the attendance at 9,650" (how many fans)
         if found[j + 1 : j + 2] != ("of",):
             continue
         if word == "number":
@@ -1224,12 +1241,24 @@ _BODIES = frozenset(
     "association federation union company corporation ltd inc plc group bank trust foundation hospital "
     "school court committee board organisation organization society office service services systems "
     "holdings industries technologies partners airlines motors labs laboratories observatory centre center "
-    "institution coalition alliance consortium cooperative network".split()
+    "institution coalition alliance consortium cooperative network party".split()
 )
 # ... so a person asked for by "which official" never has a name ending as a body's or a place's
 # does: "the ... Allied Workers Union said"
 _NOT_PEOPLE = _PLACE_ENDINGS | _BODIES
 _WHO = re.compile(r"\bwho(?:m|se|['’]s)?\b", re.IGNORECASE)
+
+
+def people_named(sentence: str) -> frozenset[str]:
+    """The words of the names the sentence marks as people's (`_PERSON`: "Ministry spokesperson
+    Nuwan Jayasekara said"), folded; names ending like a body's or a place's left out."""
+    found: set[str] = set()
+    for match in _PERSON.finditer(sentence):
+        name = words(next(g for g in match.groups() if g))
+        if name and name[-1] not in _NOT_PEOPLE:
+            found.update(name)
+    return frozenset(found)
+
 _BODY_NAME = re.compile(
     rf"(?:{_CAPITALISED}\s+)*(?:{'|'.join(w.capitalize() for w in sorted(_BODIES))})\b"
     r"(?:\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w'’-]*)+)?"  # "Ministry of Industry and Trade"
@@ -1252,6 +1281,16 @@ _SAID_WHEN = re.compile(
 )
 _ASKS_SAYING = re.compile(
     r"\b(?:say|said|says|tell|told|announce|announced|confirm|confirmed|state|stated|warn|warned|write|wrote)\b",
+    re.IGNORECASE,
+)
+
+
+# What has gone on since a date says nothing of when something will happen: "had spent about C$240
+# million ... since 2018, and would consider asking the Supreme Court..." does not answer "When
+# will the Supreme Court hear the appeal?" Left out of a sentence for a "when" about the future.
+_SINCE_DATE = re.compile(
+    rf"\bsince\s+(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?(?:(?:{'|'.join(MONTHS)})\.?\s+)?(?:{YEAR_DIGITS})s?\b"
+    rf"|\bsince\s+(?:(?:early|late|mid)[\s-]+)?(?:{'|'.join(MONTHS)})\b",
     re.IGNORECASE,
 )
 
@@ -1444,6 +1483,8 @@ def has_strong_type(question: Question, sentence: str) -> bool:
         return _names_new(_LOCATIVE, sentence, question, skip=_DATE_WORDS) or _holds_new(_BESIDE, sentence, question)
     if question.answer_type == "date":
         sentence = _unsaid(question, sentence)
+        if question.when_tense == "future":
+            sentence = _SINCE_DATE.sub(" ", sentence)
         if _ASKS_TIME.search(question.text):  # "what time did it go down?": the clock's
             return _holds_new(_CLOCK, sentence, question)
         q_words = _words_of(question.text)[1]

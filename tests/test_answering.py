@@ -164,12 +164,15 @@ def test_an_acronym_in_the_question_is_found_spelled_out(tmp_path_factory: pytes
     missing = _missing_names_in(tmp_path_factory, "forest.txt", (
         "Kauri survey\n\nThe Department of Conservation found the disease under one tree in five.\n"
         "The National Telecommunications Commission was not involved.\n"
+        "Its most valuable player award went to a ranger.\n"
     ))
     assert missing("Why won't DOC say where the trees are?") == []
     assert missing("What did the NTC order?") == []
     assert missing("What is the NTC's remit?") == []  # a possessive too
     assert missing("What did the NHS say?") == ["nhs"]
     assert missing("What did Doc Brown say?") == ["doc", "brown"]  # not in capitals
+    assert missing("Who was the MVP?") == []  # in lower-case words too, for three letters or more
+    assert missing("What did the FBI find?") == ["fbi"]
 
 
 def test_a_short_name_is_found_by_what_it_stands_for(tmp_path_factory: pytest.TempPathFactory):
@@ -378,6 +381,16 @@ def test_a_thing_asked_for_by_name_is_not_named_by_a_country():
     assert not name_missing(analyse("Which team won the final?"), "The final was won by Germany, 2-1.")
 
 
+
+def test_a_thing_asked_for_by_name_is_not_named_by_a_person():
+    walls = analyse("Which companies built the retaining walls?")
+    assert name_missing(walls, "Ministry spokesperson Nuwan Jayasekara said the walls were built at 14 sites.")
+    assert not name_missing(walls, "Nuwan Jayasekara said Lanka Builders had built the walls.")
+    # people are what "which councillors" and "the name of" may ask for
+    assert not name_missing(analyse("Which councillors abstained?"), "Councillor Ann Lee said she abstained.")
+    assert not name_missing(analyse("What is the name of the mayor?"), "Mayor Ana Ruiz said the plan was sound.")
+
+
 def test_last_year_is_the_year_before_the_articles_date():
     article = "Births to end at Kemi\n\nBy Elina Vaara | Kemi, Finland, Wednesday 18 February 2026\n\nText."
     assert relative_years("612 babies were born last year; more are due next year.", article) == {"2025", "2027"}
@@ -413,6 +426,11 @@ def test_a_count_for_one_of_several_listed_names_counts_against_answering():
     assert not part_of_list(analyse("How many bottles did Pryce sell?"), sentence)
     assert not part_of_list(analyse("Where were the buyers of Pryce's bottles?"), sentence)
     assert not part_of_list(analyse("How many bottles went to Singapore?"), "Pryce sold 90 bottles in Singapore.")
+    # or names it only in a clause set against the one holding the figure
+    points = analyse("How many points did Cheikh Diouf score?")
+    assert part_of_list(points, "Babacar Sarr had 19 points, while centre Cheikh Diouf blocked four shots.")
+    assert not part_of_list(points, "Cheikh Diouf had 19 points, while Babacar Sarr blocked four shots.")
+    assert not part_of_list(points, "Cheikh Diouf and Babacar Sarr had 19 points each.")
 
 
 def test_a_figure_is_of_what_its_sentence_names():
@@ -572,6 +590,18 @@ def test_a_sentence_that_counts_the_things_a_list_question_asks_for_brings_them(
     assert "local foundation" not in answer.text
 
 
+def test_a_count_opening_its_sentence_announces_what_it_counts(tmp_path_factory: pytest.TempPathFactory):
+    scheme = one_article_bot(tmp_path_factory, "scheme.txt", (
+        "Farm payments\n\nThe province will pay farmers to sow seed directly.\n"
+        "Six districts will be eligible in the first year. The programme covers Sialkot, Narowal and Kasur.\n"
+        "Farmers welcomed the plan.\n"
+    ))
+    six, view = _passage(scheme, "Six districts")
+    text = view.entries[six.doc_id].doc.text
+    after = announced(six, view, analyse("Which districts are eligible for the payments?"))
+    assert [text[s.start : s.end] for s in after] == ["The programme covers Sialkot, Narowal and Kasur."]
+
+
 def test_a_sentence_counting_what_a_question_asks_about_brings_them_though_not_worded_as_a_list(
     tmp_path_factory: pytest.TempPathFactory,
 ):
@@ -676,6 +706,22 @@ def test_a_reason_the_paragraph_gives_after_what_it_explains_joins_it(tmp_path_f
     last, _ = _passage(lake, "Warmer water")
     assert continued(last, view, why) is None
     assert continued(warned, view, analyse("What did the study warn about?")) is None
+
+
+def test_the_words_of_whom_the_best_sentence_reports_join_it(tmp_path_factory: pytest.TempPathFactory):
+    trial = one_article_bot(tmp_path_factory, "trial.txt", (
+        "Vaccine trial\n\nBen Fraser, who was not involved, called the results encouraging but urged caution. "
+        '"Two years is a short time, and the group was small," he said.\n'
+        '"It works," said Rhiannon Pryor, who led the trial. "We are delighted," she said.\n'
+    ))
+    urged, view = _passage(trial, "Ben Fraser")
+    text = view.entries[urged.doc_id].doc.text
+    following = continued(urged, view, analyse("What reservations did he have about the results?"))
+    assert following is not None and text[following.start : following.end].startswith('"Two years')
+    # not for a yes/no question, nor after a sentence that is a quote itself
+    assert continued(urged, view, analyse("Did Fraser welcome the results?")) is None
+    quote, _ = _passage(trial, '"It works')
+    assert continued(quote, view, analyse("What did Pryor think of the results?")) is None
 
 
 def test_a_sentence_going_on_from_a_speaker_the_best_one_names_joins_it(tmp_path_factory: pytest.TempPathFactory):

@@ -210,6 +210,21 @@ def test_a_season_or_an_early_year_dates_what_is_asked_about():
     assert not has_answer_type("date", "The choir sang between 1200 and 1400 songs.", year)
 
 
+def test_a_date_something_has_gone_on_since_does_not_say_when_it_will_happen():
+    q = analyse("When will the Supreme Court hear the appeal?")
+    assert not has_strong_type(q, "The firm has spent C$240 million since 2018 and would consider an appeal to the Supreme Court.")
+    assert has_strong_type(q, "The Supreme Court would hear the appeal in 2027.")
+    past = analyse("When did the firm start work?")
+    assert has_strong_type(past, "The firm has spent C$240 million on site work since 2018.")
+
+
+def test_a_question_counting_what_it_asks_for_asks_for_a_list():
+    assert analyse("Which four clubs reached the semi-finals?").is_list
+    assert analyse("What two reasons did she give?").is_list
+    assert not analyse("Which club reached the semi-finals?").is_list
+    assert not analyse("What two-year pilot was run?").is_list
+
+
 def test_a_currency_named_in_a_question_names_no_one():
     assert analyse("What did the restoration cost in US dollars?").names == ()
     assert analyse("How many Hong Kong dollars did Ann Lee pay?").names == ("ann", "lee")
@@ -438,6 +453,14 @@ def test_measure_of_a_number_question(question, measure):
         # a vote's tally (not an amount before "to")
         ("What was the result of the council vote?", "The measure passed by 29 votes to 22.",
          "The council voted to charge coaches up to €120 to drop off passengers."),
+        # a crowd counts the people in it; a number before "that" counts nothing after it
+        ("How many fans were in the arena?", "Organisers put the attendance at 9,650.", "The crowd was loud in 2020."),
+        ("How many farmers took part in the pilot?", "About 1,200 farmers took part in the pilot.",
+         "Along with the three that took part in the pilot, it covers Sialkot."),
+        # ... or before a preposition or a plural possessive
+        ("How many players are owed wages?", "Fourteen players are owed wages.", "The club owes 9.3 billion pesos to players."),
+        ("How many distribution centres does Corran run?", "Corran runs 12 distribution centres.",
+         "The merger joins the two companies' distribution centres."),
     ],
 )
 def test_evidence_must_hold_a_quantity_of_the_kind_measured(question, holds, lacks):

@@ -282,6 +282,22 @@ def test_a_question_about_who_runs_something_reaches_the_sentence_naming_the_rol
     assert not any("chief executive" in text for text in other)  # only for questions about a role
 
 
+def test_the_lead_of_a_document_found_is_a_candidate_whatever_its_words(tmp_path: Path):
+    # news writing puts the key facts in the lead, in words of its own: "crowned champions ... to
+    # win 88-81" for a question about the final score (with the smallest pools nothing else brings it)
+    lines = [f"In round {i} the visitors scored {i} goals in the second half of the game." for i in range(1, 13)]
+    lead = "The Lions were crowned champions on Saturday, winning 88-81 in front of a full house."
+    text = "Lions take the title\n\nBy Ana Ruiz | Kigali, Rwanda, Sunday 31 May 2026\n\n" + lead + "\n" + "\n".join(lines)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "final.txt").write_text(text + "\n", encoding="utf-8")
+    bot = Assistant.open(index_dir=tmp_path / "index", corpus=corpus)
+    narrow = Retriever(bot.index, pool=1, chunk_pool=1)
+    found = [p.text for p in narrow.run("What was the score in round 11 of the game?", top_k=50)]
+    assert lead in found
+    assert not any(t.startswith("By Ana Ruiz") for t in found)  # a byline is no lead
+
+
 def test_the_share_of_a_sentence_inside_quotation_marks():
     assert quoted_share("The plant opened in 2019.") == 0.0
     assert quoted_share("“We are asking for apprenticeships, not only a ceremony.”") > 0.9
