@@ -2,7 +2,7 @@
 
 Method (described in eval/REPORT.md and the README):
 1. Every question of the sets fitted on (eval/datasets: ARTICLE_SETS and squad2_public; never
-   the blind heldout27_articles) is run through the real retriever, which
+   the blind heldout28_articles) is run through the real retriever, which
    returns all its candidate sentences with features (qa.retrieval.FEATURES). A candidate is
    positive when it holds the gold evidence (a `support` string, or a SQuAD gold answer inside
    the question's own context).
@@ -98,6 +98,7 @@ ARTICLE_SETS = (
     ("heldout24_articles", DATASETS / "heldout24_articles"),
     ("heldout25_articles", DATASETS / "heldout25_articles"),
     ("heldout26_articles", DATASETS / "heldout26_articles"),
+    ("heldout27_articles", DATASETS / "heldout27_articles"),
     ("train_articles", DATASETS / "train_articles"),
     ("train2_articles", DATASETS / "train2_articles"),
 )
