@@ -378,9 +378,9 @@ class Retriever:
                 found[doc_id] = entry
                 for s in entry.sentences[chunk_window(c, CHUNK_SIZE, CHUNK_OVERLAP)]:
                     candidates[sentence_id(doc_id, s.index)] = None
-        for doc_id, entry in found.items():  # its lead, which news writing puts the story's key
-            # facts in, in words of its own: "...crowned champions ... to win 88-81" for "What was
-            # the final score in the championship game?"
+        for doc_id, entry in found.items():  # each one's headline and lead: news writing puts the
+            # story's key facts there, in words of its own ("...crowned champions ... to win 88-81"
+            # for "What was the final score in the championship game?")
             flags = view.furniture[doc_id]
             lead = [s for s in entry.sentences[:LEAD_REACH] if not flags[s.index]][:LEAD]
             candidates.update((sentence_id(doc_id, s.index), None) for s in lead)
