@@ -767,11 +767,10 @@ def continued(p: Passage, view: IndexView, q: Question) -> Sentence | None:
     held = _holds_answer(q, p.text)
     if held == 2:  # it holds one plainly
         return None
-    entry = view.entries[p.doc_id]
-    index = p.sentence.index + 1
-    if index >= len(entry.sentences) or view.furniture[p.doc_id][index]:
+    following = _next_sentence(p, view)
+    if following is None:
         return None
-    following = entry.sentences[index]
+    entry = view.entries[p.doc_id]
     text = _sentence_text(entry, following).strip()
     speaker = _SAID_BY.match(text)
     goes_on = bool(
@@ -790,16 +789,23 @@ def continued(p: Passage, view: IndexView, q: Question) -> Sentence | None:
 def _quoted_after(p: Passage, view: IndexView) -> Sentence | None:
     """The next sentence of `p`'s paragraph when it quotes, by a pronoun, the speaker that `p`, no
     quote itself, reports on."""
-    entry = view.entries[p.doc_id]
-    index = p.sentence.index + 1
-    if index >= len(entry.sentences) or view.furniture[p.doc_id][index] or _QUOTE_OPENS.match(p.text):
+    following = None if _QUOTE_OPENS.match(p.text) else _next_sentence(p, view)
+    if following is None or following.line != p.sentence.line:
         return None
-    following = entry.sentences[index]
-    same_paragraph = following.line == p.sentence.line
-    return following if same_paragraph and _QUOTE_BY_PRONOUN.match(_sentence_text(entry, following).strip()) else None
+    quote = _sentence_text(view.entries[p.doc_id], following).strip()
+    return following if _QUOTE_BY_PRONOUN.match(quote) else None
 
 
 _QUOTE_OPENS = re.compile(r"^\s*[\"“‘']")
+
+
+def _next_sentence(p: Passage, view: IndexView) -> Sentence | None:
+    """The sentence after `p` in its document, unless there is none or it is page furniture."""
+    entry = view.entries[p.doc_id]
+    index = p.sentence.index + 1
+    if index >= len(entry.sentences) or view.furniture[p.doc_id][index]:
+        return None
+    return entry.sentences[index]
 
 
 # What someone denies is no answer they give: "rejected the suggestion that the rules were to blame"
